@@ -1,0 +1,80 @@
+"""Roles (角色), the level of area each is bound to, and what each may do.
+
+Actions are strings `<context>.<verb>`; later apps add theirs here so that the permission matrix
+stays in one readable table. `pii.view` lets a role see unmasked ID and phone numbers.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fupin.areas.models import AreaLevel
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+    COUNTY_OFFICER = "county_officer", "县乡村振兴/扶贫业务员"
+    TOWNSHIP_REVIEWER = "township_reviewer", "乡镇审核员"
+    VILLAGE_CLERK = "village_clerk", "村级信息员"
+    PAIRING_CADRE = "pairing_cadre", "帮扶责任人"
+    WORKTEAM_MEMBER = "workteam_member", "驻村工作队员"
+    DEPARTMENT_USER = "department_user", "行业部门用户"
+    AUDITOR = "auditor", "审计员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全保密管理员"
+    AUDIT_ADMIN = "audit_admin", "安全审计员"
+
+
+class Department(models.TextChoices):
+    MEDICAL_INSURANCE = "medical_insurance", "医疗保障局"
+    CIVIL_AFFAIRS = "civil_affairs", "民政局"
+    EDUCATION = "education", "教育局"
+    HOUSING = "housing", "住房和城乡建设局"
+    WATER = "water", "水利局"
+    DISABLED_FEDERATION = "disabled_federation", "残疾人联合会"
+    HUMAN_RESOURCES = "human_resources", "人力资源和社会保障局"
+    HEALTH = "health", "卫生健康局"
+    AGRICULTURE = "agriculture", "农业农村局"
+    FINANCE = "finance", "财政局"
+
+
+# Which levels of area a role may be bound to.
+ROLE_LEVELS: dict[str, set[int]] = {
+    Role.COUNTY_ADMIN: {AreaLevel.COUNTY},
+    Role.COUNTY_OFFICER: {AreaLevel.COUNTY},
+    Role.TOWNSHIP_REVIEWER: {AreaLevel.TOWNSHIP},
+    Role.VILLAGE_CLERK: {AreaLevel.VILLAGE},
+    Role.PAIRING_CADRE: {AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE},
+    Role.WORKTEAM_MEMBER: {AreaLevel.VILLAGE},
+    Role.DEPARTMENT_USER: {AreaLevel.COUNTY},
+    Role.AUDITOR: {AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY},
+    Role.SYSTEM_ADMIN: {AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY},
+    Role.SECURITY_ADMIN: {AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY},
+    Role.AUDIT_ADMIN: {AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY},
+}
+
+_BUSINESS_READ = {"area.view", "registry.view", "tasks.view"}
+_BUSINESS_WRITE = _BUSINESS_READ | {"registry.edit", "tasks.run"}
+
+# 三员分立: the system administrator manages accounts but grants no roles and reads no audit log;
+# the security administrator grants roles and clears lockouts; the audit administrator only reads
+# the audit trail. None of the three sees household data.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.COUNTY_ADMIN: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "pii.view", "config.manage"}),
+    Role.COUNTY_OFFICER: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "pii.view"}),
+    Role.TOWNSHIP_REVIEWER: frozenset(_BUSINESS_WRITE | {"registry.review", "pii.view"}),
+    Role.VILLAGE_CLERK: frozenset(_BUSINESS_WRITE | {"registry.propose", "pii.view"}),
+    Role.PAIRING_CADRE: frozenset(_BUSINESS_READ | {"visit.record"}),
+    Role.WORKTEAM_MEMBER: frozenset(_BUSINESS_READ | {"visit.record", "registry.propose"}),
+    Role.DEPARTMENT_USER: frozenset({"area.view", "registry.view", "tasks.view", "alert.submit"}),
+    Role.AUDITOR: frozenset(_BUSINESS_READ | {"audit.view", "pii.view"}),
+    Role.SYSTEM_ADMIN: frozenset({"area.view", "users.manage", "areas.manage", "tasks.view", "tasks.run"}),
+    Role.SECURITY_ADMIN: frozenset({"area.view", "roles.manage", "security.manage", "tasks.view"}),
+    Role.AUDIT_ADMIN: frozenset({"area.view", "audit.view", "audit.verify", "tasks.view", "tasks.run"}),
+}
+
+ALL_ACTIONS = frozenset().union(*ROLE_ACTIONS.values())
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

@@ -1,0 +1,53 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from fupin.audit.models import Outcome
+from fupin.audit.selectors import audit_events
+from fupin.tasks.services import task_enqueue
+from fupin.web.tables import Column, Filter, Table
+
+
+def _date(value: str):
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+COLUMNS = [
+    Column("seq", "#", sort="seq"),
+    Column("occurred_at", _("时间"), sort="occurred_at"),
+    Column("actor_name", _("操作人"), sort="actor_name"),
+    Column("action", _("操作"), sort="action"),
+    Column("outcome", _("结果"), render=lambda e: e.get_outcome_display()),
+    Column("target_label", _("对象")),
+    Column("area_code", _("区划代码")),
+    Column("client_ip", _("客户端地址")),
+    Column("details", _("详情"), render=lambda e: e.details or e.after or ""),
+]
+FILTERS = [
+    Filter("action", _("操作"), "action__startswith"),
+    Filter("actor", _("操作人"), "actor_name__icontains"),
+    Filter("area", _("区划代码前缀"), "area_code__startswith"),
+    Filter("outcome", _("结果"), "outcome", choices=list(Outcome.choices)),
+    Filter("since", _("起始日期"), "occurred_at__date__gte", clean=_date),
+]
+
+
+@login_required
+def audit_list(request):
+    table = Table(request, audit_events(actor=request.user), columns=COLUMNS, filters=FILTERS, default_sort="-seq",
+                  per_page=50)
+    return render(request, "audit/list.html", {"table": table})
+
+
+@login_required
+@require_POST
+def audit_verify_start(request):
+    task = task_enqueue(actor=request.user, kind="audit.verify")
+    return redirect(reverse("web:task", args=[task.pk]))

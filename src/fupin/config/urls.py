@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from fupin.api.main import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("fupin.web.urls")),
+]
+
+handler404 = "fupin.web.views.errors.not_found"
+handler500 = "fupin.web.views.errors.server_error"

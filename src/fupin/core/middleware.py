@@ -1,0 +1,89 @@
+"""Request plumbing: request id and client address, CSP header, expired sessions, error mapping."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fupin.core import context
+from fupin.core.errors import ApplicationError, NotAuthenticated
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Only REMOTE_ADDR: a forwarded header is trivially forged unless a trusted proxy sets it.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = "api" if request.path.startswith("/api/") else "web"
+        ctx = context.RequestContext(request_id=uuid.uuid4().hex, client_ip=client_ip(request), channel=channel)
+        request.request_id = ctx.request_id
+        token = context.bind(ctx)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.unbind(token)
+        response["X-Request-ID"] = ctx.request_id
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.FUPIN_CSP)
+        return response
+
+
+class SessionExpiryMiddleware:
+    """A session cookie that no longer maps to a session means the idle timeout struck: say so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        expired = bool(cookie) and not request.user.is_authenticated and not request.session.exists(cookie)
+        request.session_expired = expired
+        if expired:
+            from fupin.audit.services import audit_denial
+
+            audit_denial(actor=None, action="auth.session_expired", reason="session expired or unknown")
+            if request.path.startswith("/api/"):
+                return JsonResponse(NotAuthenticated(_("会话已过期，请重新登录")).as_dict(), status=401)
+            if not request.path.startswith(("/accounts/login", "/static/", "/i18n/")):
+                response = redirect(f"/accounts/login/?expired=1&next={request.path}")
+                response.delete_cookie(settings.SESSION_COOKIE_NAME)
+                return response
+        return self.get_response(request)
+
+
+class ApplicationErrorMiddleware:
+    """Pages: an ApplicationError becomes an error page with its message and status, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception):
+        if not isinstance(exc, ApplicationError):
+            return None
+        if exc.status == 403:
+            from fupin.audit.services import audit_denial
+
+            audit_denial(actor=request.user, action="access.denied", reason=exc.message, path=request.path)
+        if exc.status == 401:
+            return redirect(f"/accounts/login/?next={request.path}")
+        return render(request, "web/error.html", {"error": exc}, status=exc.status)
