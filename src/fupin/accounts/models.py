@@ -66,6 +66,9 @@ class LoginThrottle(models.Model):
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
 
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"
+
 
 class ApiToken(models.Model):
     """A bearer token for API clients. Only its SHA-256 is stored; the token is shown once."""

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from fupin.api import errors
 from fupin.api.auth import API_AUTH
+from fupin.api.renderers import JSONRenderer
 
 api = NinjaAPI(
     title="Fupin API · 精准扶贫·防返贫监测帮扶管理系统",
@@ -11,6 +12,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    renderer=JSONRenderer(),
 )
 errors.install(api)
 

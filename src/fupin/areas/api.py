@@ -22,7 +22,7 @@ def _out(area: Area) -> AreaOut:
 
 @router.get("", response=list[AreaOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_areas(request, filters: AreaFilter = Query(...)):
+def list_areas(request, filters: Query[AreaFilter]):
     """Current areas in your scope; filter by parent code, level (1-5) or part of the name."""
     qs = scope(Area.objects.current(), request.auth, "area.view", code_path="code")
     if filters.parent:

@@ -55,13 +55,16 @@ def _division_rows(province: str, directory: Path) -> Iterator[tuple[str, str, s
                 yield row["code"], row["name"], row[parent_column]
 
 
-def areas_load(*, actor, province: str = "21", directory: Path | None = None,
+def areas_load(*, actor, province: str = "21", directory: Path | None = None, within: list[str] | None = None,
                effective: dt.date | None = None, progress=None) -> LoadResult:
     """Load (or refresh) the division codes of one province. Idempotent: a second run changes nothing;
-    a changed name becomes a rename with history rather than an edit."""
+    a changed name becomes a rename with history rather than an edit. `within` limits the load to
+    some subtrees (and their ancestors), e.g. the counties a deployment serves."""
     if actor is not None:
         require(actor, "areas.manage")
     rows = list(_division_rows(str(province).strip(), directory or DIVISIONS_DIR))
+    if within:
+        rows = [r for r in rows if any(r[0].startswith(w) or w.startswith(r[0]) for w in within)]
     result = LoadResult()
     with transaction.atomic():
         current = {a.code: a for a in Area.objects.current().filter(code__startswith=province)}

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.access import access_area, scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.areas.selectors import area_ancestors, area_children, area_history
+from fupin.web.decorators import requires
 from fupin.web.tables import Column, Filter, Table
 
 
@@ -26,14 +26,14 @@ FILTERS = [
 ]
 
 
-@login_required
+@requires("area.view")
 def area_list(request):
     qs = scope(Area.objects.current(), request.user, "area.view", code_path="code")
     table = Table(request, qs, columns=COLUMNS, filters=FILTERS, default_sort="code")
     return render(request, "areas/list.html", {"table": table})
 
 
-@login_required
+@requires("area.view")
 def area_detail(request, code: str):
     area = access_area(request.user, code)
     children = scope(area_children(area), request.user, "area.view", code_path="code")

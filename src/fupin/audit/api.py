@@ -22,7 +22,7 @@ class AuditFilter(Schema):
 
 @router.get("/events", response=list[AuditEventOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_events(request, filters: AuditFilter = Query(...)):
+def list_events(request, filters: Query[AuditFilter]):
     """Audit events in your areas, newest first (auditors and the audit administrator)."""
     return audit_events(actor=request.auth, action=filters.action, actor_name=filters.actor,
                         area_code=filters.area, outcome=filters.outcome, since=filters.since, until=filters.until)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.chain import GENESIS, event_hash, fields_of
+from fupin.audit.chain import event_hash, fields_of
 from fupin.audit.models import AuditEvent, AuditHead, Outcome
 from fupin.core import context
 from fupin.core.errors import ValidationFailed

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from fupin.audit.models import Outcome
 from fupin.audit.selectors import audit_events
 from fupin.tasks.services import task_enqueue
+from fupin.web.decorators import requires
 from fupin.web.tables import Column, Filter, Table
 
 
@@ -39,14 +39,14 @@ FILTERS = [
 ]
 
 
-@login_required
+@requires("audit.view")
 def audit_list(request):
     table = Table(request, audit_events(actor=request.user), columns=COLUMNS, filters=FILTERS, default_sort="-seq",
                   per_page=50)
     return render(request, "audit/list.html", {"table": table})
 
 
-@login_required
+@requires("audit.verify")
 @require_POST
 def audit_verify_start(request):
     task = task_enqueue(actor=request.user, kind="audit.verify")

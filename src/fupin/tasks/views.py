@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.tasks.selectors import task_get, tasks_visible
+from fupin.web.decorators import requires
 from fupin.web.tables import Column, Table
 
 COLUMNS = [
@@ -15,7 +16,7 @@ COLUMNS = [
 ]
 
 
-@login_required
+@requires("tasks.view")
 def task_list(request):
     table = Table(request, tasks_visible(actor=request.user), columns=COLUMNS, default_sort="-pk")
     return render(request, "tasks/list.html", {"table": table})

@@ -7,25 +7,32 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.access import assignment_areas, can
 
-# (label, url name, action needed to see the entry). Later apps append their entries here.
-MENU = [
-    (_("工作台"), "web:home", None),
-    (_("行政区划"), "web:areas", "area.view"),
-    (_("后台任务"), "web:tasks", "tasks.view"),
-    (_("审计日志"), "web:audit", "audit.view"),
+# (order, label, url name, action needed to see the entry). Apps add theirs with `register_menu`
+# from their AppConfig.ready(), so the shell never imports a bounded context.
+MENU: list[tuple[int, object, str, str | None]] = [
+    (0, _("工作台"), "web:home", None),
+    (10, _("行政区划"), "web:areas", "area.view"),
+    (900, _("后台任务"), "web:tasks", "tasks.view"),
+    (950, _("审计日志"), "web:audit", "audit.view"),
 ]
+
+
+def register_menu(order: int, label, url_name: str, action: str | None) -> None:
+    if not any(entry[2] == url_name for entry in MENU):
+        MENU.append((order, label, url_name, action))
+        MENU.sort(key=lambda entry: entry[0])
 
 
 def shell(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    menu = [
-        {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name)) and name != "web:home"
-         or (name == "web:home" and request.path == "/")}
-        for label, name, action in MENU
-        if action is None or can(user, action)
-    ]
+    menu = []
+    for _order, label, name, action in MENU:
+        if action is None or can(user, action):
+            url = reverse(name)
+            active = request.path == url if url == "/" else request.path.startswith(url)
+            menu.append({"label": label, "url": url, "active": active})
     return {
         "menu": menu,
         "switchable_areas": assignment_areas(user),

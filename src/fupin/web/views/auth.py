@@ -4,9 +4,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.accounts.access import access_area
 from fupin.accounts.services import login_attempt, logout_user
 from fupin.areas.selectors import area_get
-from fupin.accounts.access import access_area
 from fupin.core.errors import ApplicationError
 
 

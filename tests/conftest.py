@@ -1,0 +1,62 @@
+"""Shared fixtures: the test divisions, users with roles, API tokens, and the permission matrix."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from fupin.accounts.models import User
+from fupin.accounts.services import api_token_create, role_assign, user_create
+from fupin.areas.models import Area
+from fupin.areas.selectors import area_get
+from fupin.areas.services import areas_load
+
+# Zhangwu (the default county) and its neighbour Fuxin county, for "another area" cases.
+TEST_COUNTIES = ["210922", "210921"]
+PASSWORD = "Test@pass2026x"
+VILLAGE = "210922101202"  # 富有村委会, 哈尔套镇, 彰武县
+OTHER_VILLAGE = "210922101203"  # 黄花山村委会, same township
+TOWNSHIP = "210922101"  # 哈尔套镇
+OTHER_TOWNSHIP = "210922102"  # 章古台镇
+COUNTY = "210922"
+OTHER_COUNTY = "210921"
+
+_serial = itertools.count(1)
+
+
+def ensure_test_areas() -> None:
+    if not Area.objects.filter(code="210922000000").exists():
+        areas_load(actor=None, province="21", within=TEST_COUNTIES)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_test_areas()
+
+
+@pytest.fixture
+def areas(db):
+    """The test divisions; reloaded when a transactional test has flushed them."""
+    ensure_test_areas()
+
+
+@pytest.fixture
+def make_user(areas):
+    def make(role: str | None = None, area: str = VILLAGE, *, department: str = "", username: str | None = None,
+             password: str = PASSWORD) -> User:
+        user = user_create(actor=None, username=username or f"u{next(_serial)}_{role or 'norole'}", password=password)
+        if role:
+            role_assign(actor=None, user=user, role=role, area=area_get(area), department=department)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def token_for():
+    def make(user: User) -> str:
+        return api_token_create(actor=None, user=user, name="test")[1]
+
+    return make
