@@ -21,12 +21,18 @@ def _mount() -> None:
     from fupin.accounts.api import router as accounts_router
     from fupin.areas.api import router as areas_router
     from fupin.audit.api import router as audit_router
+    from fupin.policy.api import router as policy_router
+    from fupin.registry.api import router as registry_router
     from fupin.tasks.api import router as tasks_router
+    from fupin.workflow.api import router as workflow_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/areas", areas_router)
     api.add_router("/audit", audit_router)
     api.add_router("/tasks", tasks_router)
+    api.add_router("/workflow", workflow_router)
+    api.add_router("/registry", registry_router)
+    api.add_router("/policy", policy_router)
 
 
 _mount()

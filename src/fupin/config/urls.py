@@ -5,6 +5,9 @@ from fupin.api.main import api
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("workflow/", include("fupin.workflow.urls")),
+    path("registry/", include("fupin.registry.urls")),
+    path("policy/", include("fupin.policy.urls")),
     path("", include("fupin.web.urls")),
 ]
 
