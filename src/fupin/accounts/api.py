@@ -1,4 +1,4 @@
-from ninja import Router
+from ninja import Router, Status
 
 from fupin.accounts.services import api_token_create
 from fupin.api.schemas import Error, MeOut, RoleOut, TokenIn, TokenOut
@@ -21,4 +21,4 @@ def me(request):
 def create_token(request, payload: TokenIn):
     """Create an API token for yourself. The token is shown only in this answer."""
     token, raw = api_token_create(actor=request.auth, user=request.auth, name=payload.name or "api")
-    return 201, TokenOut(name=token.name, token=raw, expires_at=token.expires_at)
+    return Status(201, TokenOut(name=token.name, token=raw, expires_at=token.expires_at))

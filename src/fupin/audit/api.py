@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fupin.api.schemas import AuditEventOut, Error, TaskOut
@@ -31,4 +31,4 @@ def list_events(request, filters: Query[AuditFilter]):
 @router.post("/verify", response={202: TaskOut, 403: Error})
 def verify(request):
     """Start a background check of the whole hash chain; poll /api/tasks/{id} for the outcome."""
-    return 202, task_out(task_enqueue(actor=request.auth, kind="audit.verify"))
+    return Status(202, task_out(task_enqueue(actor=request.auth, kind="audit.verify")))

@@ -1,0 +1,68 @@
+"""One error shape for every API failure; tokens; malformed JSON."""
+
+import pytest
+from conftest import VILLAGE
+from django.test import Client
+
+from fupin.accounts.models import ApiToken
+from fupin.accounts.roles import Role
+from fupin.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_unauthenticated_is_a_401_in_the_error_shape_and_audited(client):
+    body = client.get("/api/areas").json()
+    assert body["error"]["code"] == "not_authenticated" and body["error"]["request_id"]
+    assert AuditEvent.objects.filter(action="api.unauthenticated").exists()
+
+
+def test_bad_token_is_refused(client):
+    assert client.get("/api/areas", **_bearer("fp_not-a-real-token")).status_code == 401
+
+
+def test_session_client_without_csrf_token_is_refused_and_audited(make_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(Role.VILLAGE_CLERK))
+    response = client.post("/api/accounts/tokens", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"
+    assert AuditEvent.objects.filter(action="api.csrf_failed").exists()
+
+
+def test_malformed_json_is_a_400_and_writes_nothing(make_user, token_for):
+    token = token_for(make_user(Role.VILLAGE_CLERK))
+    count = ApiToken.objects.count()
+    response = Client().post("/api/accounts/tokens", "{not json", content_type="application/json", **_bearer(token))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_request"
+    assert ApiToken.objects.count() == count
+
+
+def test_wrong_types_are_a_422_in_the_error_shape(make_user, token_for):
+    token = token_for(make_user(Role.VILLAGE_CLERK))
+    response = Client().get("/api/areas?level=abc", **_bearer(token))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_failed"
+
+
+def test_unknown_and_malformed_area_codes(make_user, token_for):
+    token = token_for(make_user(Role.COUNTY_OFFICER, "210922"))
+    response = Client().get("/api/areas/210922999999", **_bearer(token))
+    assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_area"
+    response = Client().get("/api/areas/abc", **_bearer(token))
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_area_code"
+
+
+def test_token_created_over_the_api_works_and_is_shown_once(make_user, token_for):
+    user = make_user(Role.VILLAGE_CLERK, VILLAGE)
+    response = Client().post("/api/accounts/tokens", {"name": "报表脚本"}, content_type="application/json",
+                             **_bearer(token_for(user)))
+    assert response.status_code == 201
+    raw = response.json()["token"]
+    assert Client().get("/api/accounts/me", **_bearer(raw)).json()["username"] == user.username
+    assert not ApiToken.objects.filter(key_hash=raw).exists()  # only the digest is stored
