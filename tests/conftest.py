@@ -5,22 +5,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from support.places import PASSWORD, TEST_COUNTIES, VILLAGE
 
 from fupin.accounts.models import User
 from fupin.accounts.services import api_token_create, role_assign, user_create
 from fupin.areas.models import Area
 from fupin.areas.selectors import area_get
 from fupin.areas.services import areas_load
-
-# Zhangwu (the default county) and its neighbour Fuxin county, for "another area" cases.
-TEST_COUNTIES = ["210922", "210921"]
-PASSWORD = "Test@pass2026x"
-VILLAGE = "210922101202"  # 富有村委会, 哈尔套镇, 彰武县
-OTHER_VILLAGE = "210922101203"  # 黄花山村委会, same township
-TOWNSHIP = "210922101"  # 哈尔套镇
-OTHER_TOWNSHIP = "210922102"  # 章古台镇
-COUNTY = "210922"
-OTHER_COUNTY = "210921"
 
 _serial = itertools.count(1)
 

@@ -1,8 +1,8 @@
 """The scoping choke point: prefixes, narrowing, SQL form, role levels."""
 
 import pytest
-from conftest import OTHER_VILLAGE, TOWNSHIP, VILLAGE
 from django.db import connection
+from support.places import OTHER_VILLAGE, TOWNSHIP, VILLAGE
 
 from fupin.accounts.access import access_object, actor_prefixes, scope, scope_sql
 from fupin.accounts.roles import Department, Role

@@ -1,8 +1,8 @@
 """One error shape for every API failure; tokens; malformed JSON."""
 
 import pytest
-from conftest import VILLAGE
 from django.test import Client
+from support.places import VILLAGE
 
 from fupin.accounts.models import ApiToken
 from fupin.accounts.roles import Role

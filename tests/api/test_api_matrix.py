@@ -1,8 +1,8 @@
 """Every foundation endpoint against the permission matrix."""
 
 import pytest
-from conftest import OTHER_COUNTY, OTHER_VILLAGE, VILLAGE
 from support.matrix import Matrix
+from support.places import OTHER_COUNTY, OTHER_VILLAGE, VILLAGE
 
 from fupin.accounts.roles import Role
 

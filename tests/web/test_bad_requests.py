@@ -2,9 +2,9 @@
 and an audit event for each denial."""
 
 import pytest
-from conftest import VILLAGE
 from django.conf import settings
 from django.test import Client
+from support.places import VILLAGE
 
 from fupin.accounts.roles import Role
 from fupin.audit.models import AuditEvent
