@@ -77,3 +77,11 @@ def test_separation_of_three_administrators(make_user):
         assert actor_prefixes(admin, "audit.view") == []
         assert actor_prefixes(admin, "registry.view") == []
     assert actor_prefixes(make_user(Role.AUDIT_ADMIN, "210922"), "registry.view") == []
+
+
+def test_roles_only_in_the_counties_this_deployment_serves(make_user, settings):
+    settings.FUPIN_COUNTIES = ["210922"]
+    with pytest.raises(ValidationFailed, match="不在本系统服务的县"):
+        role_assign(actor=None, user=make_user(None), role=Role.COUNTY_OFFICER, area=area_get("210921"))
+    # the province above a served county is fine (a provincial auditor)
+    role_assign(actor=None, user=make_user(None), role=Role.AUDITOR, area=area_get("21"))

@@ -3,7 +3,9 @@ and every answer must match the documented schema."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -16,7 +18,18 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 
 @pytest.fixture
-def officer_token(areas):
+def keep_test_connection():
+    """Calls go through the real WSGI handler, which closes the database connection when a request
+    ends; inside a test transaction that connection must stay open (Django's test client does the same)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def officer_token(areas, keep_test_connection):
     user = User.objects.filter(username="schema_officer").first()
     if user is None:
         user = User.objects.create_user("schema_officer", password=None)

@@ -60,7 +60,8 @@ _BUSINESS_WRITE = _BUSINESS_READ | {"registry.edit", "tasks.run"}
 # the security administrator grants roles and clears lockouts; the audit administrator only reads
 # the audit trail. None of the three sees household data.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COUNTY_ADMIN: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "pii.view", "config.manage"}),
+    Role.COUNTY_ADMIN: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "registry.freeze", "pii.view",
+                                                        "config.manage"}),
     Role.COUNTY_OFFICER: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "pii.view"}),
     Role.TOWNSHIP_REVIEWER: frozenset(_BUSINESS_WRITE | {"registry.review", "pii.view"}),
     Role.VILLAGE_CLERK: frozenset(_BUSINESS_WRITE | {"registry.propose", "pii.view"}),

@@ -106,6 +106,11 @@ def role_assign(*, actor, user: User, role: str, area: Area, department: str = "
         raise ValidationFailed(_("行业部门用户必须指定部门"), code="department_required")
     if not area.is_current:
         raise ValidationFailed(_("区划已撤销，不能授权：%(n)s") % {"n": area.name}, code="area_retired")
+    if not any(county.startswith(area.prefix) or area.prefix.startswith(county) for county in settings.FUPIN_COUNTIES):
+        raise ValidationFailed(
+            _("区划“%(n)s”不在本系统服务的县（%(c)s）范围内") % {"n": area.name, "c": ", ".join(settings.FUPIN_COUNTIES)},
+            code="area_not_served",
+        )
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, role=role, area=area, department=department if role == Role.DEPARTMENT_USER else "",

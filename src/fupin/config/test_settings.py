@@ -8,6 +8,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdef")
 os.environ.setdefault("FUPIN_DEBUG", "0")
 os.environ.setdefault("FUPIN_INSECURE_COOKIES", "1")
 os.environ.setdefault("FUPIN_HSTS_SECONDS", "0")
+# Zhangwu, and its neighbour Fuxin county for "another area" cases.
+os.environ.setdefault("FUPIN_COUNTIES", "210922,210921")
 os.environ.setdefault("FUPIN_DATA_DIR", tempfile.mkdtemp(prefix="fupin-test-"))
 
 from fupin.config.settings import *  # noqa: E402,F403

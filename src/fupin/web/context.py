@@ -12,6 +12,8 @@ from fupin.accounts.access import assignment_areas, can
 MENU: list[tuple[int, object, str, str | None]] = [
     (0, _("工作台"), "web:home", None),
     (10, _("行政区划"), "web:areas", "area.view"),
+    (880, _("用户管理"), "web:users", "users.manage"),
+    (890, _("角色授权"), "web:users", "roles.manage"),
     (900, _("后台任务"), "web:tasks", "tasks.view"),
     (950, _("审计日志"), "web:audit", "audit.view"),
 ]

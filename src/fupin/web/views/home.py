@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
 from fupin.accounts.access import scope
 from fupin.areas.models import Area, AreaLevel
+from fupin.areas.selectors import counties_served
 from fupin.tasks.selectors import tasks_visible
 
 
@@ -16,5 +18,5 @@ def home(request):
     levels = [{"label": label, "count": counts.get(level, 0)} for level, label in AreaLevel.choices if level >= 3]
     assignments = request.user.assignments.select_related("area").order_by("role")
     return render(request, "web/home.html", {
-        "levels": levels, "assignments": assignments, "tasks": tasks_visible(actor=request.user)[:5],
+        "counties": counties_served(settings.FUPIN_COUNTIES), "levels": levels, "assignments": assignments, "tasks": tasks_visible(actor=request.user)[:5],
     })
