@@ -20,11 +20,14 @@ errors.install(api)
 def _mount() -> None:
     from fupin.accounts.api import router as accounts_router
     from fupin.areas.api import router as areas_router
+    from fupin.assessment.api import router as assessment_router
     from fupin.audit.api import router as audit_router
+    from fupin.funds.api import router as funds_router
     from fupin.policy.api import router as policy_router
     from fupin.registry.api import router as registry_router
     from fupin.tasks.api import router as tasks_router
     from fupin.workflow.api import router as workflow_router
+    from fupin.workteams.api import router as workteams_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/areas", areas_router)
@@ -33,6 +36,9 @@ def _mount() -> None:
     api.add_router("/workflow", workflow_router)
     api.add_router("/registry", registry_router)
     api.add_router("/policy", policy_router)
+    api.add_router("/workteams", workteams_router)
+    api.add_router("/assessment", assessment_router)
+    api.add_router("/funds", funds_router)
 
 
 _mount()

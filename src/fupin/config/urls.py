@@ -8,6 +8,9 @@ urlpatterns = [
     path("workflow/", include("fupin.workflow.urls")),
     path("registry/", include("fupin.registry.urls")),
     path("policy/", include("fupin.policy.urls")),
+    path("workteams/", include("fupin.workteams.urls")),
+    path("assessment/", include("fupin.assessment.urls")),
+    path("funds/", include("fupin.funds.urls")),
     path("", include("fupin.web.urls")),
 ]
 
