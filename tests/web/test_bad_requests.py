@@ -84,3 +84,17 @@ def test_area_switcher_narrows_lists(make_user):
     client.post("/session/area/", {"area": VILLAGE})
     page = client.get("/areas/?level=5").content.decode()
     assert "富有村委会" in page and "黄花山村委会" not in page
+
+
+def test_menu_badges_show_counts(make_user):
+    from fupin.web.context import MENU
+
+    entry = (999, "测试徽标", "web:tasks", None, lambda user: 3)
+    MENU.append(entry)
+    try:
+        client = Client()
+        client.force_login(make_user(Role.VILLAGE_CLERK))
+        page = client.get("/").content.decode()
+    finally:
+        MENU.remove(entry)
+    assert '<span class="badge">3</span>' in page

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.access import assignment_areas, can
 
-# (order, label, url name, action needed to see the entry). Apps add theirs with `register_menu`
-# from their AppConfig.ready(), so the shell never imports a bounded context.
-MENU: list[tuple[int, object, str, str | None]] = [
-    (0, _("工作台"), "web:home", None),
-    (10, _("行政区划"), "web:areas", "area.view"),
-    (880, _("用户管理"), "web:users", "users.manage"),
-    (890, _("角色授权"), "web:users", "roles.manage"),
-    (900, _("后台任务"), "web:tasks", "tasks.view"),
-    (950, _("审计日志"), "web:audit", "audit.view"),
+# (order, label, url name, action needed to see the entry, badge). Apps add theirs with
+# `register_menu` from their AppConfig.ready(), so the shell never imports a bounded context.
+# A badge is a function of the user returning a count (e.g. reviews waiting), shown when above 0.
+MENU: list[tuple[int, object, str, str | None, Callable | None]] = [
+    (0, _("工作台"), "web:home", None, None),
+    (10, _("行政区划"), "web:areas", "area.view", None),
+    (880, _("用户管理"), "web:users", "users.manage", None),
+    (890, _("角色授权"), "web:users", "roles.manage", None),
+    (900, _("后台任务"), "web:tasks", "tasks.view", None),
+    (950, _("审计日志"), "web:audit", "audit.view", None),
 ]
 
 
-def register_menu(order: int, label, url_name: str, action: str | None) -> None:
+def register_menu(order: int, label, url_name: str, action: str | None, *, badge: Callable | None = None) -> None:
     if not any(entry[2] == url_name for entry in MENU):
-        MENU.append((order, label, url_name, action))
+        MENU.append((order, label, url_name, action, badge))
         MENU.sort(key=lambda entry: entry[0])
 
 
@@ -30,11 +33,11 @@ def shell(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     menu = []
-    for _order, label, name, action in MENU:
+    for _order, label, name, action, badge in MENU:
         if action is None or can(user, action):
             url = reverse(name)
             active = request.path == url if url == "/" else request.path.startswith(url)
-            menu.append({"label": label, "url": url, "active": active})
+            menu.append({"label": label, "url": url, "active": active, "badge": badge(user) if badge else 0})
     return {
         "menu": menu,
         "switchable_areas": assignment_areas(user),

@@ -8,6 +8,6 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from fupin.web.context import register_menu
-        from fupin.workflow.selectors import MENU_ACTION
+        from fupin.workflow.selectors import MENU_ACTION, inbox_total
 
-        register_menu(20, _("待办审核"), "workflow:inbox", MENU_ACTION)
+        register_menu(20, _("待办审核"), "workflow:inbox", MENU_ACTION, badge=lambda user: inbox_total(actor=user))
