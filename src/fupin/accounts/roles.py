@@ -53,17 +53,23 @@ ROLE_LEVELS: dict[str, set[int]] = {
     Role.AUDIT_ADMIN: {AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY},
 }
 
-_BUSINESS_READ = {"area.view", "registry.view", "tasks.view"}
-_BUSINESS_WRITE = _BUSINESS_READ | {"registry.edit", "tasks.run"}
+_BUSINESS_READ = {"area.view", "registry.view", "tasks.view", "funds.view"}
+_BUSINESS_WRITE = _BUSINESS_READ | {"registry.edit", "tasks.run", "funds.edit"}
+# 扶贫资金、项目与资产: villages apply and record (funds.edit), townships review, publicise and accept
+# (funds.review), the county approves library entry, posts allocations and disbursements and approves
+# distribution plans and disposals (funds.approve).
+_FUNDS_TOWNSHIP = {"funds.review"}
+_FUNDS_COUNTY = {"funds.review", "funds.approve"}
 
 # 三员分立: the system administrator manages accounts but grants no roles and reads no audit log;
 # the security administrator grants roles and clears lockouts; the audit administrator only reads
 # the audit trail. None of the three sees household data.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "registry.freeze", "pii.view",
-                                                        "config.manage"}),
-    Role.COUNTY_OFFICER: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "pii.view"}),
-    Role.TOWNSHIP_REVIEWER: frozenset(_BUSINESS_WRITE | {"registry.review", "pii.view"}),
+                                                        "config.manage"} | _FUNDS_COUNTY),
+    Role.COUNTY_OFFICER: frozenset(_BUSINESS_WRITE | {"registry.approve", "registry.review", "pii.view"}
+                                   | _FUNDS_COUNTY),
+    Role.TOWNSHIP_REVIEWER: frozenset(_BUSINESS_WRITE | {"registry.review", "pii.view"} | _FUNDS_TOWNSHIP),
     Role.VILLAGE_CLERK: frozenset(_BUSINESS_WRITE | {"registry.propose", "pii.view"}),
     Role.PAIRING_CADRE: frozenset(_BUSINESS_READ | {"visit.record"}),
     Role.WORKTEAM_MEMBER: frozenset(_BUSINESS_READ | {"visit.record", "registry.propose"}),
@@ -73,6 +79,22 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SECURITY_ADMIN: frozenset({"area.view", "roles.manage", "security.manage", "tasks.view"}),
     Role.AUDIT_ADMIN: frozenset({"area.view", "audit.view", "audit.verify", "tasks.view", "tasks.run"}),
 }
+
+# 驻村工作队 and 考核评估: the county keeps the units, teams and members (workteam.manage); the village
+# Party organisation registers attendance day by day (workteam.attend); the township Party secretary
+# signs each month once (workteam.signoff); team members keep the work log (workteam.log). The scoring
+# schemes are read, and findings scored, by everyone assessed or assessing (assessment.view).
+_WORKTEAM_ACTIONS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"workteam.view", "workteam.manage", "assessment.view"},
+    Role.COUNTY_OFFICER: {"workteam.view", "workteam.manage", "assessment.view"},
+    Role.TOWNSHIP_REVIEWER: {"workteam.view", "workteam.signoff", "assessment.view"},
+    Role.VILLAGE_CLERK: {"workteam.view", "workteam.attend", "assessment.view"},
+    Role.WORKTEAM_MEMBER: {"workteam.view", "workteam.log", "assessment.view"},
+    Role.DEPARTMENT_USER: {"assessment.view"},
+    Role.AUDITOR: {"workteam.view", "assessment.view"},
+}
+for _role, _actions in _WORKTEAM_ACTIONS.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
 
 ALL_ACTIONS = frozenset().union(*ROLE_ACTIONS.values())
 

@@ -16,3 +16,6 @@ from fupin.config.settings import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["*"]
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405  (whitenoise warns about a missing folder)
+
+# Argon2 with minimal cost in tests (production uses Django's Argon2 defaults).
+PASSWORD_HASHERS = ["fupin.core.testing.FastArgon2PasswordHasher"]  # noqa: F405

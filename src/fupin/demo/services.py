@@ -16,8 +16,15 @@ from fupin.accounts.services import role_assign, user_create
 from fupin.areas.models import Area
 from fupin.areas.selectors import area_get
 from fupin.areas.services import areas_load
+from fupin.registry.bulk import registry_generate_db
+from fupin.registry.dictionaries import dictionaries_load
+from fupin.registry.models import Household, HouseholdStatus
+from fupin.registry.services import households_assign_cadre
 
 DEMO_PASSWORD = "Fupin@2026demo"
+# The registry of the demo county: about 10,000 generated households for 2020 (fixed seed).
+DEMO_COUNTY, DEMO_YEAR, DEMO_HOUSEHOLDS, DEMO_SEED = "210922", 2020, 10_000, 2020
+DEMO_CADRE_VILLAGE, DEMO_CADRE_HOUSEHOLDS = "210922101202", 8
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,9 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def demo_setup(*, progress=None) -> list[DemoAccount]:
-    """Idempotent: load Liaoning's divisions and create the demo accounts that are missing."""
+def demo_setup(*, progress=None, households: int = DEMO_HOUSEHOLDS) -> list[DemoAccount]:
+    """Idempotent: load Liaoning's divisions, create the demo accounts that are missing, load the code
+    lists and generate the county's 2020 registry unless that year already has households."""
     if not Area.objects.current().filter(code="210922000000").exists():
         areas_load(actor=None, province="21", progress=progress)
     with transaction.atomic():
@@ -57,4 +65,22 @@ def demo_setup(*, progress=None) -> list[DemoAccount]:
                                    full_name=account.full_name)
             role_assign(actor=None, user=user, role=account.role, area=area_get(account.area),
                         department=account.department)
+    dictionaries_load(actor=None)
+    demo_registry(households=households, progress=progress)
     return DEMO_ACCOUNTS
+
+
+def demo_registry(*, households: int = DEMO_HOUSEHOLDS, progress=None) -> int:
+    """Generate the demo county's registry year when it has no households yet, and pair the demo cadre
+    with households of 富有村委会. Returns how many households were generated (0: already there)."""
+    if Household.objects.filter(year=DEMO_YEAR, village__code__startswith=DEMO_COUNTY).exists():
+        return 0
+    result = registry_generate_db(actor=None, county_code=DEMO_COUNTY, households=households, seed=DEMO_SEED,
+                                  year=DEMO_YEAR, progress=progress)
+    cadre = User.objects.get(username="cadre")
+    paired = list(Household.objects.filter(year=DEMO_YEAR, village__code=DEMO_CADRE_VILLAGE).exclude(
+        status__in=[HouseholdStatus.REMOVED, HouseholdStatus.NATURAL_DECREASE]).order_by("household_number")
+        .values_list("pk", flat=True)[:DEMO_CADRE_HOUSEHOLDS])
+    if paired:
+        households_assign_cadre(actor=None, cadre=cadre, household_ids=paired)
+    return result.households

@@ -1,3 +1,144 @@
-from ninja import Router
+"""The registry API: households (list, detail, PATCH with version), members, registry years, code lists.
+Every read is scoped; certificate and phone numbers are masked unless the caller may see them."""
 
-router = Router(tags=["registry"])
+import datetime as dt
+
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from fupin.accounts.access import can_see_pii, require
+from fupin.api.schemas import Error
+from fupin.core.errors import NotFound
+from fupin.core.validators import mask_id_number, mask_phone
+from fupin.registry import schema
+from fupin.registry.dictionaries import code_lists
+from fupin.registry.models import Household, Person
+from fupin.registry.schemas import (
+    DictionaryEntryOut,
+    HouseholdDetailOut,
+    HouseholdPatch,
+    HouseholdRow,
+    PersonPatch,
+    RegistryYearOut,
+    YearActionIn,
+)
+from fupin.registry.selectors import (
+    household_get,
+    household_list,
+    household_members,
+    person_get,
+    registry_years,
+)
+from fupin.registry.services import household_update, registry_year_freeze, registry_year_unfreeze
+from fupin.registry.validation import age_on, year_end
+
+router = Router(tags=["registry 建档立卡"])
+ERRORS = {400: Error, 403: Error, 404: Error, 409: Error, 423: Error}
+
+
+class HouseholdFilter(Schema):
+    year: int | None = None
+    village: str | None = None
+    status: str | None = None
+    attribute: str | None = None
+    cause: str | None = None
+    q: str | None = None
+
+
+def _person(p: Person, pii: bool) -> dict:
+    out = {f.name: getattr(p, f.name) for f in schema.fields_of(schema.PERSON)
+           if f.name not in ("household_number", "age")}
+    out["id"] = p.pk
+    out["age"] = age_on(p.birth_date, year_end(p.year))
+    if not pii:
+        out["id_number"], out["phone"] = mask_id_number(p.id_number), mask_phone(p.phone)
+    return out
+
+
+def _household(actor, h: Household) -> dict:
+    pii = can_see_pii(actor, h.village.code)
+    members = household_members(h)
+    out = {f.name: getattr(h, f.name) for f in schema.fields_of(schema.HOUSEHOLD)
+           if f.name not in ("village", "pairing_cadre", "county_name", "township_name", "village_name", "head_name",
+                             "pairing_cadre_name")}
+    head = next((p for p in members if p.relation == schema.HEAD_RELATION and p.status == "active"), None)
+    out.update(id=h.pk, version=h.version, village=h.village.code, village_name=h.village.name,
+               head_name=head.name if head else "", status_label=h.get_status_display(),
+               pairing_cadre=h.pairing_cadre_id, pairing_cadre_name=str(h.pairing_cadre) if h.pairing_cadre_id else "",
+               persons=[_person(p, pii) for p in members], pii_visible=pii)
+    if not pii:
+        out["phone"] = mask_phone(h.phone)
+    return out
+
+
+@router.get("/households", response=list[HouseholdRow])
+@paginate(PageNumberPagination, page_size=50)
+def list_households(request, filters: Query[HouseholdFilter]):
+    """Households in your scope (建档立卡户), filtered by year, village code prefix, status, 贫困户属性,
+    main cause, or `q` (a member's name, a whole certificate number or 人编号, the start of a 户编号)."""
+    qs = household_list(request.auth, year=filters.year, village=filters.village or "", status=filters.status or "",
+                        attribute=filters.attribute or "", cause=filters.cause or "", q=filters.q or "")
+    return qs.order_by("year", "household_number")
+
+
+@router.get("/households/{household_id}", response={200: HouseholdDetailOut, **ERRORS})
+def get_household(request, household_id: int):
+    """One household file (一户一档) with its members."""
+    return _household(request.auth, household_get(request.auth, household_id))
+
+
+@router.patch("/households/{household_id}", response={200: HouseholdDetailOut, **ERRORS})
+def patch_household(request, household_id: int, payload: HouseholdPatch):
+    """Change household fields. Send the `version` you read: if the file changed since, 409 and nothing changes;
+    a frozen year answers 423; invalid values 400 with every problem in `details.problems`."""
+    household = household_get(request.auth, household_id, "registry.edit")
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    household = household_update(actor=request.auth, household_id=household.pk, expected_version=version,
+                                 data=changes)
+    return _household(request.auth, household_get(request.auth, household.pk))
+
+
+@router.patch("/persons/{person_id}", response={200: HouseholdDetailOut, **ERRORS})
+def patch_person(request, person_id: int, payload: PersonPatch):
+    """Change one member; `version` is the version of the household file. Answers with the whole file."""
+    person = person_get(request.auth, person_id, "registry.edit")
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    household_update(actor=request.auth, household_id=person.household_id, expected_version=version,
+                     persons={person.pk: changes})
+    return _household(request.auth, household_get(request.auth, person.household_id))
+
+
+def _year_out(row) -> RegistryYearOut:
+    return RegistryYearOut(county=row.county.code[:6], county_name=row.county.name, year=row.year, frozen=row.frozen,
+                           frozen_by=str(row.frozen_by) if row.frozen_by_id else "", frozen_at=row.frozen_at,
+                           note=row.note)
+
+
+@router.get("/years", response=list[RegistryYearOut])
+def list_years(request):
+    """Registry years of the counties in your scope, and whether each is frozen (封存)."""
+    return [_year_out(r) for r in registry_years(request.auth)]
+
+
+@router.post("/years/{county}/{year}/freeze", response={200: RegistryYearOut, **ERRORS})
+def freeze_year(request, county: str, year: int, payload: YearActionIn):
+    """Freeze a county's registry year (county administrators): every later write is refused with 423."""
+    return _year_out(registry_year_freeze(actor=request.auth, county_code=county, year=year, note=payload.note))
+
+
+@router.post("/years/{county}/{year}/unfreeze", response={200: RegistryYearOut, **ERRORS})
+def unfreeze_year(request, county: str, year: int, payload: YearActionIn):
+    """Unfreeze a year; `note` (the reason) is required and kept in the audit trail."""
+    return _year_out(registry_year_unfreeze(actor=request.auth, county_code=county, year=year, note=payload.note))
+
+
+@router.get("/dictionaries/{name}", response={200: list[DictionaryEntryOut], **ERRORS})
+def get_dictionary(request, name: str, on: dt.date | None = None):
+    """The entries of one code list (数据字典) in force on `on` (default today)."""
+    require(request.auth, "registry.view")
+    lists = code_lists(on or dt.date.today())
+    if name not in lists.lists:
+        raise NotFound(f"未知的数据字典：{name}")
+    return [DictionaryEntryOut(code=c, label=label) for c, label in lists.choices(name)]
