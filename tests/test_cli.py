@@ -14,7 +14,8 @@ def test_help_is_bilingual():
     assert "用法 Usage" in out and "areas load" in out and "加载统计用区划代码" in out
 
 
-@pytest.mark.parametrize("command", ["areas", "audit", "worker", "demo"])
+@pytest.mark.parametrize("command", ["areas", "audit", "worker", "demo", "dictionaries", "generate", "policy",
+                                     "evaluate", "assess", "report", "bench"])
 def test_each_command_has_bilingual_help(command):
     out = _fupin(command, "--help").stdout
     assert any("\u4e00" <= ch <= "\u9fff" for ch in out) and any(ch.isascii() and ch.isalpha() for ch in out)

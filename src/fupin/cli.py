@@ -21,6 +21,13 @@ HELP = """fupin — 精准扶贫·防返贫监测帮扶管理系统 / targeted p
   audit verify    校验审计哈希链 / verify the audit hash chain
   audit prune     修剪6个月以前的审计事件 / prune audit events older than 6 months
   worker          运行后台任务 / run background tasks
+  dictionaries load  加载数据字典（代码表）/ load the code lists
+  generate        生成模拟县建档立卡数据 / generate a realistic synthetic county registry
+  policy          政策包：list | show | check | diff | publish / policy packs
+  evaluate        用政策包评估家庭（JSON lines）/ evaluate households against a policy pack
+  assess          考核评分：schemes | show | score | check / assessment schemes and scoring
+  report          官方报表（如 asset-inventory 资产清查表）/ official report forms
+  bench           基准测试（JSON）/ benchmarks printing JSON
   migrate         数据库迁移 / apply database migrations
   runserver       启动网站 / serve the web app
 

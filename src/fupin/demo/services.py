@@ -67,6 +67,12 @@ def demo_setup(*, progress=None, households: int = DEMO_HOUSEHOLDS) -> list[Demo
                         department=account.department)
     dictionaries_load(actor=None)
     demo_registry(households=households, progress=progress)
+    # Imported here: these apps' demo modules import the registry models built above.
+    from fupin.funds.demo import demo_funds
+    from fupin.workteams.demo import demo_workteams
+
+    demo_workteams()
+    demo_funds()
     return DEMO_ACCOUNTS
 
 

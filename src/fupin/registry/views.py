@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.access import can, scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.errors import Conflict, NotFound, ValidationFailed
+from fupin.policy.households import household_evaluate, policy_rows
 from fupin.registry import schema
 from fupin.registry.dictionaries import code_lists_for_year
 from fupin.registry.forms import HouseholdForm, PersonForm, initial_of
 from fupin.registry.models import Household, HouseholdStatus, PersonStatus
+from fupin.registry.reviews import household_change_start
 from fupin.registry.selectors import (
     cadres_for,
     can_edit,
@@ -34,6 +36,8 @@ from fupin.registry.selectors import (
 from fupin.registry.services import household_update, registry_year_freeze, registry_year_unfreeze
 from fupin.web.decorators import requires
 from fupin.web.tables import Column, Filter, Table
+from fupin.workflow.models import Review
+from fupin.workflow.selectors import open_review_for
 
 
 def _household_link(h: Household) -> str:
@@ -86,7 +90,29 @@ def household_detail_view(request, pk: int):
     context = household_file(request.user, household)
     context["frozen"] = year_frozen(year=household.year, village_code=household.village.code)
     context["can_edit"] = can_edit(request.user, household) and not context["frozen"]
+    context["open_review"] = open_review_for(household)
+    try:
+        context["policy"] = policy_rows(household_evaluate(household))
+    except NotFound as exc:
+        context["policy_error"] = exc.message
     return render(request, "registry/detail.html", context)
+
+
+@require_POST
+@requires("registry.view")
+def household_change_view(request, pk: int):
+    """Start a lifecycle change: a reviewed one opens its review and goes to the review page."""
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        raise ValidationFailed(_("缺少版本号，请刷新页面后重试"), code="version_required") from None
+    outcome = household_change_start(actor=request.user, household_id=pk, transition=request.POST.get("transition", ""),
+                                     reason=request.POST.get("reason", ""), expected_version=version)
+    if isinstance(outcome, Review):
+        messages.success(request, _("已提出申请，进入审核：%(r)s") % {"r": outcome})
+        return redirect("workflow:detail", outcome.pk)
+    messages.success(request, _("状态已变更为：%(s)s") % {"s": outcome.get_status_display()})
+    return redirect("registry:household", pk)
 
 
 def _norm(value) -> str:

@@ -1,0 +1,89 @@
+"""The rule engine applied to one registered household: the pack in force for its village and year,
+the household's record in the engine's input shape, and the decisions with their explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from fupin.core.errors import NotFound
+from fupin.policy.engine import Pack, evaluate_household
+from fupin.policy.selectors import packs_for_area
+from fupin.registry import schema
+from fupin.registry.models import Household
+
+
+def household_record(household: Household) -> dict:
+    """Every catalogued field of the household and its current members, as the engine reads them."""
+    record = {}
+    for spec in schema.fields_of(schema.HOUSEHOLD):
+        value = getattr(household, spec.name, None)
+        record[spec.name] = value.code if spec.name == "village" and value is not None else value
+    record["members"] = [
+        {spec.name: getattr(person, spec.name, None) for spec in schema.fields_of(schema.PERSON)}
+        for person in household.persons.all()
+    ]
+    return record
+
+
+def pack_in_force(household: Household) -> Pack:
+    packs = packs_for_area(household.village.code, household.year)
+    if not packs:
+        raise NotFound(_("%(year)s年%(area)s没有适用的政策包") % {"year": household.year, "area": household.village.name},
+                       code="no_policy_pack")
+    return packs[0]
+
+
+@dataclass
+class HouseholdEvaluation:
+    pack: Pack
+    as_of: dt.date
+    decisions: dict
+
+    def as_dict(self, *, explain: bool = True) -> dict:
+        return {"pack": self.pack.key, "as_of": self.as_of,
+                "decisions": {rule: d.as_dict(explain=explain) for rule, d in self.decisions.items()}}
+
+
+def household_evaluate(household: Household, *, rules: list[str] | None = None) -> HouseholdEvaluation:
+    """Decisions of the pack in force (or the named rules and what they depend on) for one household,
+    each with the clauses, the values compared and the outcome."""
+    pack = pack_in_force(household)
+    as_of = dt.date(household.year, 12, 31)
+    decisions = evaluate_household(pack, household_record(household), as_of=as_of, rules=rules)
+    return HouseholdEvaluation(pack=pack, as_of=as_of, decisions=decisions)
+
+
+def exit_standard_evidence(household: Household) -> dict:
+    """The exit check a 脱贫退出 needs (收入超过标准 + 两不愁三保障 + 安全饮水), with what fails."""
+    evaluation = household_evaluate(household, rules=["exit_standard"])
+    decision = evaluation.decisions["exit_standard"]
+    result = decision.as_dict(explain=True)
+    failing = [title for title, passed in _clause_titles(evaluation.pack, decision) if not passed]
+    return {"pack": evaluation.pack.key, "passed": decision.status == "ok" and decision.value is True,
+            "status": decision.status, "failing": failing, "error": result.get("error"),
+            "reasons": result.get("reasons", [])}
+
+
+def _clause_titles(pack: Pack, decision) -> list[tuple[str, bool]]:
+    rule = next(r for r in pack.rules if r.id == "exit_standard")
+    titles = {c.id: c.title for c in getattr(rule, "clauses", [])}
+    return [(titles.get(key, key), bool(value)) for key, value in decision.clauses.items()]
+
+
+def policy_rows(evaluation: HouseholdEvaluation) -> dict:
+    """The decisions as rows for a page: rule title, outcome and the reasons (clauses and values)."""
+    titles = {rule.id: rule.title for rule in evaluation.pack.rules}
+    rows = []
+    for rule_id, decision in evaluation.decisions.items():
+        shown = decision.as_dict(explain=True)
+        value = shown.get("value") if shown["status"] == "ok" else shown.get("error") or shown["status"]
+        if value is True:
+            value = _("是")
+        elif value is False:
+            value = _("否")
+        rows.append({"id": rule_id, "title": titles.get(rule_id, rule_id), "status": shown["status"],
+                     "value": value, "reasons": shown.get("reasons", [])})
+    return {"pack": evaluation.pack.key, "as_of": evaluation.as_of, "rows": rows}
