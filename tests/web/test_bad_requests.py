@@ -98,3 +98,10 @@ def test_menu_badges_show_counts(make_user):
     finally:
         MENU.remove(entry)
     assert '<span class="badge">3</span>' in page
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_the_user_switches(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "用户名" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "User name" in client.get("/accounts/login/").content.decode()

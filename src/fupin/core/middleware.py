@@ -87,3 +87,15 @@ class ApplicationErrorMiddleware:
         if exc.status == 401:
             return redirect(f"/accounts/login/?next={request.path}")
         return render(request, "web/error.html", {"error": exc}, status=exc.status)
+
+
+class ChineseByDefaultMiddleware:
+    """Pages speak Chinese unless the user chose English with the switch (a cookie): the browser's
+    Accept-Language is ignored, so an English-configured browser in a county office still gets Chinese."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -79,7 +79,9 @@ def policy_rows(evaluation: HouseholdEvaluation) -> dict:
     rows = []
     for rule_id, decision in evaluation.decisions.items():
         shown = decision.as_dict(explain=True)
-        value = shown.get("value") if shown["status"] == "ok" else shown.get("error") or shown["status"]
+        status_text = {"not_applicable": _("不适用"), "error": _("无法判定")}
+        value = shown.get("value") if shown["status"] == "ok" else shown.get("error") or status_text.get(
+            shown["status"], shown["status"])
         if value is True:
             value = _("是")
         elif value is False:
