@@ -66,3 +66,11 @@ def test_token_created_over_the_api_works_and_is_shown_once(make_user, token_for
     raw = response.json()["token"]
     assert Client().get("/api/accounts/me", **_bearer(raw)).json()["username"] == user.username
     assert not ApiToken.objects.filter(key_hash=raw).exists()  # only the digest is stored
+
+
+def test_page_numbers_out_of_range_are_a_422_not_a_server_error(make_user, token_for):
+    token = token_for(make_user(Role.COUNTY_OFFICER, "210922"))
+    for url in ("/api/areas?page=7431537184586012672", "/api/areas?page=0", "/api/areas?page_size=100000"):
+        response = Client().get(url, **_bearer(token))
+        assert response.status_code == 422, url
+        assert response.json()["error"]["code"] == "validation_failed"

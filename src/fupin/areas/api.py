@@ -1,7 +1,8 @@
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fupin.accounts.access import access_area, scope
+from fupin.api.pagination import Pages
 from fupin.api.schemas import AreaOut, Error
 from fupin.areas.models import Area
 from fupin.areas.selectors import area_children
@@ -21,7 +22,7 @@ def _out(area: Area) -> AreaOut:
 
 
 @router.get("", response=list[AreaOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_areas(request, filters: Query[AreaFilter]):
     """Current areas in your scope; filter by parent code, level (1-5) or part of the name."""
     qs = scope(Area.objects.current(), request.auth, "area.view", code_path="code")

@@ -1,8 +1,9 @@
 import datetime as dt
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from fupin.api.pagination import Pages
 from fupin.api.schemas import AuditEventOut, Error, TaskOut
 from fupin.audit.selectors import audit_events
 from fupin.tasks.api import task_out
@@ -21,7 +22,7 @@ class AuditFilter(Schema):
 
 
 @router.get("/events", response=list[AuditEventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_events(request, filters: Query[AuditFilter]):
     """Audit events in your areas, newest first (auditors and the audit administrator)."""
     return audit_events(actor=request.auth, action=filters.action, actor_name=filters.actor,

@@ -5,9 +5,10 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fupin.accounts.access import require
+from fupin.api.pagination import Pages
 from fupin.api.schemas import Error
 from fupin.core import clock
 from fupin.funds import catalogue
@@ -73,7 +74,7 @@ class ProjectFilter(Schema):
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_projects(request, filters: Query[ProjectFilter]):
     """Projects of the library in your areas; filter by year, status, area-code prefix or name."""
     qs = sel.projects_visible(request.auth)
@@ -175,7 +176,7 @@ class AssetFilter(Schema):
 
 
 @router.get("/assets", response=list[AssetOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_assets(request, filters: Query[AssetFilter]):
     qs = sel.assets_visible(request.auth)
     if filters.asset_type:
@@ -271,7 +272,7 @@ def request_disposal(request, asset_id: int, payload: DisposalIn):
 # --- equity ---------------------------------------------------------------------------------------
 
 @router.get("/equity", response=list[EquityOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_equity(request, year: int | None = None):
     qs = sel.equity_visible(request.auth)
     if year:
@@ -304,7 +305,7 @@ def receive_dividend(request, equity_id: int, payload: ReceiptIn):
 # --- distribution plans -----------------------------------------------------------------------------
 
 @router.get("/plans", response=list[PlanOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_plans(request, year: int | None = None, status: str | None = None):
     qs = sel.plans_visible(request.auth).prefetch_related("lines")
     if year:

@@ -4,9 +4,10 @@ Every read is scoped; certificate and phone numbers are masked unless the caller
 import datetime as dt
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fupin.accounts.access import can_see_pii, require
+from fupin.api.pagination import Pages
 from fupin.api.schemas import Error
 from fupin.core.errors import NotFound
 from fupin.core.validators import mask_id_number, mask_phone
@@ -72,7 +73,7 @@ def _household(actor, h: Household) -> dict:
 
 
 @router.get("/households", response=list[HouseholdRow])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_households(request, filters: Query[HouseholdFilter]):
     """Households in your scope (建档立卡户), filtered by year, village code prefix, status, 贫困户属性,
     main cause, or `q` (a member's name, a whole certificate number or 人编号, the start of a 户编号)."""

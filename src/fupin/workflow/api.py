@@ -3,8 +3,9 @@ history, an action on its current stage, and overdue reviews."""
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from fupin.api.pagination import Pages
 from fupin.api.schemas import Error
 from fupin.core.errors import ValidationFailed
 from fupin.workflow import selectors
@@ -54,7 +55,7 @@ def _clean(value: str, label: str) -> str:
 
 
 @router.get("/inbox", response={200: list[ReviewOut], 403: Error})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_inbox(request):
     """Reviews waiting at a stage you may act on, the oldest deadline first."""
     selectors.require_workflow_user(request.auth)
@@ -69,7 +70,7 @@ def inbox_counts(request):
 
 
 @router.get("/reviews", response={200: list[ReviewOut], 400: Error, 403: Error})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_reviews(request, filters: Query[ReviewFilter]):
     """Every review in your areas; filter by status, kind, area-code prefix or part of the subject's name."""
     selectors.require_workflow_user(request.auth)
@@ -103,7 +104,7 @@ def act_on_review(request, review_id: int, body: ActIn):
 
 
 @router.get("/overdue", response={200: list[ReviewOut], 400: Error, 403: Error})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_overdue(request, area: str = ""):
     """Open reviews past their stage's deadline in your areas (optionally under one area-code prefix)."""
     selectors.require_workflow_user(request.auth)

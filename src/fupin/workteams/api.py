@@ -2,8 +2,9 @@
 assessment findings computed from the records."""
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from fupin.api.pagination import Pages
 from fupin.api.schemas import Error
 from fupin.core import clock
 from fupin.workteams import services
@@ -71,7 +72,7 @@ class TeamFilter(Schema):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_units(request):
     """Dispatching units (派出单位) registered in your counties."""
     return [_unit(u) for u in units_visible(actor=request.auth).order_by("level", "name")]
@@ -84,7 +85,7 @@ def create_unit(request, body: UnitIn):
 
 
 @router.get("", response=list[TeamOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_teams(request, filters: Query[TeamFilter]):
     """Work teams (驻村工作队) stationed in your areas; filter by village code prefix or name."""
     qs = teams_visible(actor=request.auth)
