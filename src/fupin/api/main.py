@@ -25,6 +25,7 @@ def _mount() -> None:
     from fupin.funds.api import router as funds_router
     from fupin.policy.api import router as policy_router
     from fupin.registry.api import router as registry_router
+    from fupin.registry.io.api import router as registry_io_router
     from fupin.tasks.api import router as tasks_router
     from fupin.workflow.api import router as workflow_router
     from fupin.workteams.api import router as workteams_router
@@ -35,6 +36,7 @@ def _mount() -> None:
     api.add_router("/tasks", tasks_router)
     api.add_router("/workflow", workflow_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/registry", registry_io_router)
     api.add_router("/policy", policy_router)
     api.add_router("/workteams", workteams_router)
     api.add_router("/assessment", assessment_router)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fupin.registry import views
+from fupin.registry.io import urls as io_urls
 
 app_name = "registry"
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("persons/<int:pk>/edit/", views.person_edit_view, name="person_edit"),
     path("years/", views.year_list_view, name="years"),
     path("years/<str:county>/<int:year>/<str:action>/", views.year_freeze_view, name="year_action"),
+    *io_urls.urlpatterns,
 ]
