@@ -44,6 +44,12 @@ def _rss_mb() -> float:
 
 
 def _prepare() -> list:
+    """The county's divisions and the code lists, loaded if this database has none yet (not timed)."""
+    from fupin.areas.models import Area
+    from fupin.areas.services import areas_load
+
+    if not Area.objects.current().filter(code=COUNTY.ljust(12, "0")).exists():
+        areas_load(actor=None, province=COUNTY[:2], within=[COUNTY])
     if not Dictionary.objects.exists():
         dictionaries_load(actor=None)
     villages = county_villages(COUNTY)
