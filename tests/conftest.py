@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from support.places import PASSWORD, TEST_COUNTIES, VILLAGE
 
 from fupin.accounts.models import User
@@ -14,6 +16,12 @@ from fupin.areas.selectors import area_get
 from fupin.areas.services import areas_load
 
 _serial = itertools.count(1)
+
+# Property-based tests draw the same examples on every run, so a CI result can be reproduced; set
+# HYPOTHESIS_PROFILE=explore to search with fresh random examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def ensure_test_areas() -> None:

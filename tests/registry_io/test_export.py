@@ -88,3 +88,15 @@ def test_every_export_is_audited_with_what_left_unmasked(county, make_user):
 def test_an_unknown_format_is_refused(county):
     with pytest.raises(ValidationFailed):
         registry_export(actor=None, out=io.BytesIO(), year=YEAR, fmt="pdf")
+
+
+def test_export_of_an_impossible_year_is_a_400_not_a_server_error(make_user, token_for):
+    from django.test import Client
+    from support.places import VILLAGE
+
+    from fupin.accounts.roles import Role
+
+    token = token_for(make_user(Role.VILLAGE_CLERK, VILLAGE))
+    response = Client().get("/api/registry/export?year=0", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_year"

@@ -81,6 +81,8 @@ def export_response(actor, *, year, area: str, fmt: str) -> FileResponse:
         raise ValidationFailed("年度应为四位数字", code="bad_year") from None
     if year is None:
         raise ValidationFailed("没有可导出的年度", code="no_year")
+    if not 1990 <= year <= 2100:
+        raise ValidationFailed("年度应在1990至2100之间", code="bad_year")
     fh = tempfile.TemporaryFile(dir=_tmp())
     result = registry_export(actor=actor, out=fh, year=year, area=area, fmt=fmt)
     fh.seek(0)
