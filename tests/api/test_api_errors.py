@@ -74,3 +74,10 @@ def test_page_numbers_out_of_range_are_a_422_not_a_server_error(make_user, token
         response = Client().get(url, **_bearer(token))
         assert response.status_code == 422, url
         assert response.json()["error"]["code"] == "validation_failed"
+
+
+def test_a_nul_byte_in_the_query_is_a_400(make_user, token_for):
+    token = token_for(make_user(Role.COUNTY_OFFICER, "210922"))
+    response = Client().get("/api/areas?q=%00abc", **_bearer(token))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_characters"

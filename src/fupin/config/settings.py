@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fupin.core.middleware.RequestContextMiddleware",
+    "fupin.core.middleware.RejectNulBytesMiddleware",
     "fupin.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fupin.core.middleware.ChineseByDefaultMiddleware",

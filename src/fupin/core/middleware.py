@@ -35,6 +35,21 @@ class RequestContextMiddleware:
         return response
 
 
+class RejectNulBytesMiddleware:
+    """A NUL byte in the query string is never valid input (PostgreSQL cannot even store it): a 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any("\x00" in v for values in request.GET.lists() for v in values[1]):
+            error = ApplicationError(_("请求中含有非法字符（NUL）"), code="invalid_characters")
+            if request.path.startswith("/api/"):
+                return JsonResponse(error.as_dict(), status=400)
+            return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
