@@ -23,10 +23,16 @@ HELP = """fupin — 精准扶贫·防返贫监测帮扶管理系统 / targeted p
   worker          运行后台任务 / run background tasks
   dictionaries load  加载数据字典（代码表）/ load the code lists
   generate        生成模拟县建档立卡数据 / generate a realistic synthetic county registry
+  registry quality  建档立卡数据质量检查 / registry data-quality checks (两该两不该, 账实相符)
   policy          政策包：list | show | check | diff | publish / policy packs
   evaluate        用政策包评估家庭（JSON lines）/ evaluate households against a policy pack
+  screen          政策筛查：判定区划内全部户并保存结果 / screen the registry and store decisions
   assess          考核评分：schemes | show | score | check / assessment schemes and scoring
   report          官方报表（如 asset-inventory 资产清查表）/ official report forms
+  monitoring overdue   防返贫监测逾期环节与月度监测 / overdue monitoring steps and monthly records
+  feeds load      导入行业部门数据并预警 / load a department data feed and raise alerts
+  progress        挂图作战：load | refresh / targets and plans, refresh the pre-aggregated indicators
+  supervision overdue  逾期整改问题督办至上一级（每日运行）/ escalate overdue findings (run daily)
   bench           基准测试（JSON）/ benchmarks printing JSON
   migrate         数据库迁移 / apply database migrations
   runserver       启动网站 / serve the web app

@@ -81,3 +81,19 @@ def test_a_nul_byte_in_the_query_is_a_400(make_user, token_for):
     response = Client().get("/api/areas?q=%00abc", **_bearer(token))
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_characters"
+
+
+def test_a_nul_character_in_a_json_body_is_a_400_and_nothing_is_written(make_user, token_for):
+    from fupin.audit.models import AuditEvent
+
+    token = token_for(make_user(Role.COUNTY_OFFICER, "210922"))
+    before = AuditEvent.objects.count()
+    body = '{"village_code": "2109221\\u000001202", "job_type": "x", "holder_id": 1, "monthly_pay": 500, "starts_on": "2020-01-01"}'
+    response = Client().post("/api/funds/jobs", body, content_type="application/json", **_bearer(token))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_characters"
+    assert AuditEvent.objects.count() == before
+    # a backslash followed by "u0000" as text is not a NUL character and passes on to the API
+    escaped = '{"q": "\\\\u0000"}'
+    assert Client().post("/api/funds/jobs", escaped, content_type="application/json",
+                         **_bearer(token)).status_code == 422

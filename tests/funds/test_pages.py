@@ -83,7 +83,10 @@ def test_every_page_renders_the_demo(make_user, areas):
         client = Client()
         client.force_login(make_user(Role.COUNTY_ADMIN, COUNTY))
         urls = ["/funds/", "/funds/assets/", "/funds/equity/", "/funds/plans/", "/funds/risks/", "/funds/projects/new/",
-                "/funds/assets/new/", "/funds/equity/new/", "/funds/plans/new/"]
+                "/funds/assets/new/", "/funds/equity/new/", "/funds/plans/new/",
+                "/funds/pv/", "/funds/jobs/", "/funds/credit/", "/funds/workshops/", "/funds/pv/stations/new/",
+                "/funds/pv/plans/new/", "/funds/pv/recipients/new/", "/funds/jobs/new/", "/funds/credit/loans/new/",
+                "/funds/workshops/new/"]
         urls += [f"/funds/projects/{p.pk}/" for p in Project.objects.all()]
         urls += [f"/funds/assets/{a.pk}/" for a in Asset.objects.all()]
         urls += [f"/funds/equity/{e.pk}/" for e in EquityInvestment.objects.all()]

@@ -36,7 +36,7 @@ def test_library_steps_in_order_with_dates(people):
     assert p.county_approved_on == START + dt.timedelta(days=7)
     # approved before the rule's deadline (the documents' "4月31日", read as 30 April)
     assert p.completion_deadline == dt.date(2020, 4, 30)
-    assert p.rules_pack == "default@2016"
+    assert p.rules_pack == "default@2016+zhangwu@2020"
     actions = list(AuditEvent.objects.filter(action__startswith="funds.project").order_by("seq").values_list("action", flat=True))
     assert actions == ["funds.project.create", "funds.project.township_review", "funds.project.publicise",
                        "funds.project.approve"]

@@ -32,8 +32,10 @@ def county_pack(monkeypatch):
 
 
 def test_the_shipped_default(areas):
+    assert rules_for("210922101202", 2019).packs == ("default@2016",)
     rules = rules_for("210922101202", 2020)
-    assert rules.packs == ("default@2016",)
+    assert rules.packs == ("default@2016", "zhangwu@2020")  # Zhangwu 2020 adds the PV county fund share
+    assert rules.pv["county_fund_share"] == "0.30" and rules_for("210921100200", 2020).pv["county_fund_share"] == "0"
     assert rules.describe_stages() == "进度达到80%后累计可拨付50%；项目完工后累计可拨付100%"
     assert rules.household_share_min == Decimal("0.50") and rules.deadline_in(2020) == dt.date(2020, 4, 30)
     assert "L3916" in rules.sources["disbursement_stage"]
@@ -41,10 +43,10 @@ def test_the_shipped_default(areas):
 
 def test_a_county_pack_overrides_only_what_it_lists(county_pack):
     rules = rules_for("210922101202", 2021)
-    assert rules.packs == ("default@2016", "zhangwu@2021")
+    assert rules.packs == ("default@2016", "zhangwu@2020", "zhangwu@2021")
     assert rules.describe_stages() == "进度达到60%后累计可拨付40%；项目完工后累计可拨付100%"
     assert rules.household_share_min == Decimal("0.60") and rules.idle_days == 90
-    assert rules_for("210922101202", 2020).packs == ("default@2016",)  # not before its first year
+    assert rules_for("210922101202", 2020).packs == ("default@2016", "zhangwu@2020")  # not before its first year
     assert rules_for("210921100200", 2021).packs == ("default@2016",)  # not in another county
 
 

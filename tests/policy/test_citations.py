@@ -6,15 +6,10 @@ or the shared folder beside the repository) and is skipped elsewhere.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from support.seeds import REPO, SEEDS_DIR
 
 from fupin.policy.engine.packfile import SEEDS
-
-REPO = Path(__file__).resolve().parents[2]
-SEEDS_DIR = Path(os.environ.get("FUPIN_SEEDS_DIR") or REPO.parent / "shared" / "seeds")
 
 
 def all_cites(pack):

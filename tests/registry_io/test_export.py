@@ -90,7 +90,7 @@ def test_an_unknown_format_is_refused(county):
         registry_export(actor=None, out=io.BytesIO(), year=YEAR, fmt="pdf")
 
 
-def test_export_of_an_impossible_year_is_a_400_not_a_server_error(make_user, token_for):
+def test_export_of_an_impossible_year_is_a_422_not_a_server_error(make_user, token_for):
     from django.test import Client
     from support.places import VILLAGE
 
@@ -98,5 +98,5 @@ def test_export_of_an_impossible_year_is_a_400_not_a_server_error(make_user, tok
 
     token = token_for(make_user(Role.VILLAGE_CLERK, VILLAGE))
     response = Client().get("/api/registry/export?year=0", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "bad_year"
+    assert response.status_code == 422
+    assert "year" in str(response.json()["error"]["details"])

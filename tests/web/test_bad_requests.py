@@ -100,6 +100,32 @@ def test_menu_badges_show_counts(make_user):
     assert '<span class="badge">3</span>' in page
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "badges"}}
+
+
+def test_menu_badges_are_counted_once_and_again_after_any_change(make_user, settings):
+    """A badge is not recounted on every page view, but a change (an audit event) shows at once."""
+    from fupin.audit.services import audit_event
+    from fupin.web.context import MENU
+
+    settings.CACHES = LOCAL_CACHE
+    counted = []
+    entry = (999, "测试徽标", "web:tasks", None, lambda user: counted.append(1) or len(counted))
+    MENU.append(entry)
+    try:
+        client = Client()
+        user = make_user(Role.VILLAGE_CLERK)
+        client.force_login(user)
+        first = client.get("/").content.decode()
+        second = client.get("/").content.decode()
+        audit_event(actor=user, action="test.change")
+        third = client.get("/").content.decode()
+    finally:
+        MENU.remove(entry)
+    assert '<span class="badge">1</span>' in first and '<span class="badge">1</span>' in second
+    assert '<span class="badge">2</span>' in third and len(counted) == 2
+
+
 def test_pages_are_chinese_even_for_an_english_browser_until_the_user_switches(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "用户名" in page

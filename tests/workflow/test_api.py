@@ -73,7 +73,7 @@ def test_stale_version_is_409_in_the_error_shape(api, people, opened):
     ({"act": "approve", "expected_version": 1}, 409, "wrong_stage"),
     ({"act": "appraisal", "expected_version": "one"}, 422, "validation_failed"),
     ({"act": "appraisal"}, 422, "validation_failed"),
-    ({"act": "appraisal", "expected_version": 1, **APPRAISAL_OK, "minutes": "a\x00b"}, 400, "bad_text"),
+    ({"act": "appraisal", "expected_version": 1, **APPRAISAL_OK, "minutes": "a\x00b"}, 400, "invalid_characters"),
 ])
 def test_bad_requests(api, people, opened, body, status, code):
     r = _act(api, people.clerk, opened, **body)

@@ -50,6 +50,7 @@ def test_configurable_pass_rule(people, village, variant):
     ({**APPRAISAL_OK, "votes_for": "十八"}, "赞成票数应为整数"),
     ({**APPRAISAL_OK, "votes_abstain": True}, "弃权票数应为整数"),
     ({**APPRAISAL_OK, "minutes": " "}, "请填写会议记录"),
+    ({**APPRAISAL_OK, "minutes": "a\x00b"}, "会议记录含有无法保存的控制字符"),
     ({k: v for k, v in APPRAISAL_OK.items() if k != "attendees"}, "请填写实到人数"),
     ({**APPRAISAL_OK, "held_on": "2024-03-02"}, "评议日期不能晚于今天"),
     ({**APPRAISAL_OK, "held_on": "3月1日"}, "评议日期格式不正确"),

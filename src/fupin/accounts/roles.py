@@ -36,6 +36,7 @@ class Department(models.TextChoices):
     HEALTH = "health", "卫生健康局"
     AGRICULTURE = "agriculture", "农业农村局"
     FINANCE = "finance", "财政局"
+    EMERGENCY_MANAGEMENT = "emergency_management", "应急管理局"
 
 
 # Which levels of area a role may be bound to.
@@ -95,6 +96,60 @@ _WORKTEAM_ACTIONS: dict[str, set[str]] = {
 }
 for _role, _actions in _WORKTEAM_ACTIONS.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
+
+# 防返贫监测: villages screen and propose (monitoring.propose: the clerk, the work team; the pairing
+# cadre reports a case), townships verify and decide the risk level (monitoring.review), the county
+# determines and enters (monitoring.approve). Alerts are handled where the household lives
+# (alert.handle). Department staff upload their data feeds (feeds.upload, existing alert.submit).
+_MONITORING_ACTIONS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"monitoring.view", "monitoring.review", "monitoring.approve", "alert.handle",
+                        "feeds.view", "feeds.upload"},
+    Role.COUNTY_OFFICER: {"monitoring.view", "monitoring.review", "monitoring.approve", "alert.handle",
+                          "feeds.view", "feeds.upload"},
+    Role.TOWNSHIP_REVIEWER: {"monitoring.view", "monitoring.review", "alert.handle", "feeds.view"},
+    Role.VILLAGE_CLERK: {"monitoring.view", "monitoring.propose", "alert.handle"},
+    Role.PAIRING_CADRE: {"monitoring.view", "monitoring.propose"},
+    Role.WORKTEAM_MEMBER: {"monitoring.view", "monitoring.propose"},
+    Role.DEPARTMENT_USER: {"feeds.view", "feeds.upload"},
+    Role.AUDITOR: {"monitoring.view", "feeds.view"},
+}
+# 帮扶: villages draw up each household's assistance plan (assistance.plan); townships and the county
+# pair cadres with households (cadre.assign); cadres and work-team members record visits (visit.record).
+_ASSISTANCE_ACTIONS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"assistance.view", "assistance.plan", "cadre.assign"},
+    Role.COUNTY_OFFICER: {"assistance.view", "assistance.plan", "cadre.assign"},
+    Role.TOWNSHIP_REVIEWER: {"assistance.view", "assistance.plan", "cadre.assign"},
+    Role.VILLAGE_CLERK: {"assistance.view", "assistance.plan"},
+    Role.PAIRING_CADRE: {"assistance.view"},
+    Role.WORKTEAM_MEMBER: {"assistance.view"},
+    Role.AUDITOR: {"assistance.view"},
+}
+# 挂图作战与督查: the county sets targets and plans, freezes the monthly dispatch and runs supervision
+# campaigns (progress.manage, supervision.manage); the responsible township or village rectifies a
+# finding and attaches the evidence (rectification.act).
+_PROGRESS_ACTIONS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"progress.view", "progress.manage", "supervision.manage", "rectification.act"},
+    Role.COUNTY_OFFICER: {"progress.view", "progress.manage", "supervision.manage", "rectification.act"},
+    Role.TOWNSHIP_REVIEWER: {"progress.view", "rectification.act"},
+    Role.VILLAGE_CLERK: {"progress.view", "rectification.act"},
+    Role.WORKTEAM_MEMBER: {"progress.view"},
+    Role.DEPARTMENT_USER: {"progress.view", "rectification.act"},
+    Role.AUDITOR: {"progress.view"},
+}
+# 政策规则: everyone who reads the registry reads the packs and the stored decisions (policy.view); the
+# county and the townships run screenings that store decisions and what-if simulations (policy.run).
+_POLICY_ACTIONS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"policy.view", "policy.run"},
+    Role.COUNTY_OFFICER: {"policy.view", "policy.run"},
+    Role.TOWNSHIP_REVIEWER: {"policy.view", "policy.run"},
+    Role.VILLAGE_CLERK: {"policy.view"},
+    Role.PAIRING_CADRE: {"policy.view"},
+    Role.WORKTEAM_MEMBER: {"policy.view"},
+    Role.AUDITOR: {"policy.view"},
+}
+for _table in (_MONITORING_ACTIONS, _ASSISTANCE_ACTIONS, _PROGRESS_ACTIONS, _POLICY_ACTIONS):
+    for _role, _actions in _table.items():
+        ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
 
 ALL_ACTIONS = frozenset().union(*ROLE_ACTIONS.values())
 

@@ -21,11 +21,16 @@ def _mount() -> None:
     from fupin.accounts.api import router as accounts_router
     from fupin.areas.api import router as areas_router
     from fupin.assessment.api import router as assessment_router
+    from fupin.assistance.api import router as assistance_router
     from fupin.audit.api import router as audit_router
+    from fupin.feeds.api import router as feeds_router
     from fupin.funds.api import router as funds_router
+    from fupin.monitoring.api import router as monitoring_router
     from fupin.policy.api import router as policy_router
+    from fupin.progress.api import router as progress_router
     from fupin.registry.api import router as registry_router
     from fupin.registry.io.api import router as registry_io_router
+    from fupin.supervision.api import router as supervision_router
     from fupin.tasks.api import router as tasks_router
     from fupin.workflow.api import router as workflow_router
     from fupin.workteams.api import router as workteams_router
@@ -41,6 +46,11 @@ def _mount() -> None:
     api.add_router("/workteams", workteams_router)
     api.add_router("/assessment", assessment_router)
     api.add_router("/funds", funds_router)
+    api.add_router("/monitoring", monitoring_router)
+    api.add_router("/assistance", assistance_router)
+    api.add_router("/feeds", feeds_router)
+    api.add_router("/progress", progress_router)
+    api.add_router("/supervision", supervision_router)
 
 
 _mount()

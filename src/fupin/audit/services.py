@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.chain import event_hash, fields_of
 from fupin.audit.models import AuditEvent, AuditHead, Outcome
 from fupin.core import context
+from fupin.core.changes import data_changed
 from fupin.core.errors import ValidationFailed
 
 
@@ -72,6 +73,7 @@ def audit_event(
         event.save(force_insert=True)
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+    data_changed()
     return event
 
 

@@ -19,3 +19,7 @@ os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405  (whitenoise warns about a
 
 # Argon2 with minimal cost in tests (production uses Django's Argon2 defaults).
 PASSWORD_HASHERS = ["fupin.core.testing.FastArgon2PasswordHasher"]  # noqa: F405
+
+# No cache between tests (a rolled-back test must not leave a count behind); tests of the badge cache
+# switch the local-memory cache on for themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

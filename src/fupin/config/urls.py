@@ -11,6 +11,11 @@ urlpatterns = [
     path("workteams/", include("fupin.workteams.urls")),
     path("assessment/", include("fupin.assessment.urls")),
     path("funds/", include("fupin.funds.urls")),
+    path("monitoring/", include("fupin.monitoring.urls")),
+    path("assistance/", include("fupin.assistance.urls")),
+    path("feeds/", include("fupin.feeds.urls")),
+    path("progress/", include("fupin.progress.urls")),
+    path("supervision/", include("fupin.supervision.urls")),
     path("", include("fupin.web.urls")),
 ]
 

@@ -52,3 +52,10 @@ class Conflict(ApplicationError):
 class Locked(ApplicationError):
     status = 423
     code = "locked"
+
+
+class ServiceUnavailable(ApplicationError):
+    """A component the server needs (Chromium for PDFs, the worker) is missing or failed."""
+
+    status = 503
+    code = "unavailable"

@@ -68,11 +68,24 @@ def demo_setup(*, progress=None, households: int = DEMO_HOUSEHOLDS) -> list[Demo
     dictionaries_load(actor=None)
     demo_registry(households=households, progress=progress)
     # Imported here: these apps' demo modules import the registry models built above.
+    from fupin.assistance.demo import demo_assistance
+    from fupin.feeds.demo import demo_feeds
     from fupin.funds.demo import demo_funds
+    from fupin.monitoring.demo import demo_monitoring
+    from fupin.policy.demo import demo_policy
+    from fupin.progress.demo import demo_progress
+    from fupin.supervision.demo import demo_supervision
     from fupin.workteams.demo import demo_workteams
 
     demo_workteams()
     demo_funds()
+    demo_monitoring()
+    demo_assistance()
+    demo_feeds()
+    demo_supervision()
+    demo_policy()
+    # Last: the battle map and dispatch history read everything above.
+    demo_progress()
     return DEMO_ACCOUNTS
 
 

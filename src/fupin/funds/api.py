@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from fupin.accounts.access import require
 from fupin.api.pagination import Pages
-from fupin.api.schemas import Error
+from fupin.api.schemas import Error, Year
 from fupin.core import clock
 from fupin.funds import catalogue
 from fupin.funds import selectors as sel
@@ -67,7 +67,7 @@ def _rows(funds) -> list[tuple[str, object]]:
 # --- projects -------------------------------------------------------------------------------------
 
 class ProjectFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     status: str | None = None
     area: str | None = None
     q: str | None = None
@@ -273,7 +273,7 @@ def request_disposal(request, asset_id: int, payload: DisposalIn):
 
 @router.get("/equity", response=list[EquityOut])
 @paginate(Pages, page_size=50)
-def list_equity(request, year: int | None = None):
+def list_equity(request, year: Year | None = None):
     qs = sel.equity_visible(request.auth)
     if year:
         qs = qs.filter(year=year)
@@ -306,7 +306,7 @@ def receive_dividend(request, equity_id: int, payload: ReceiptIn):
 
 @router.get("/plans", response=list[PlanOut])
 @paginate(Pages, page_size=50)
-def list_plans(request, year: int | None = None, status: str | None = None):
+def list_plans(request, year: Year | None = None, status: str | None = None):
     qs = sel.plans_visible(request.auth).prefetch_related("lines")
     if year:
         qs = qs.filter(year=year)
@@ -383,3 +383,17 @@ def catalogues(request):
         "asset_subtypes": [vars(s) for s in catalogue.asset_subtypes().values()],
         "negative_list": [{**vars(s), "keywords": list(s.keywords)} for s in catalogue.negative_list()],
     }
+
+
+# --- PV stations, public-welfare jobs, microcredit, workshops (api_programs.py) ------------------------
+
+def _mount_programs() -> None:
+    from fupin.funds.api_programs import credit_router, jobs_router, pv_router, workshops_router
+
+    router.add_router("/pv", pv_router)
+    router.add_router("/jobs", jobs_router)
+    router.add_router("/credit", credit_router)
+    router.add_router("/workshops", workshops_router)
+
+
+_mount_programs()

@@ -8,9 +8,11 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         from fupin.audit.labels import register_action_labels
+        from fupin.funds.services.pv_plans import register_recipient_process
         from fupin.web.context import register_menu
 
         register_menu(70, _("资金项目"), "funds:projects", "funds.view")
+        register_recipient_process()
         register_action_labels({
             "funds.project.create": _("项目申报"), "funds.project.update": _("修改项目"),
             "funds.project.township_review": _("项目乡镇审核"), "funds.project.publicise": _("项目乡镇公示"),
@@ -32,4 +34,24 @@ class FundsConfig(AppConfig):
             "funds.plan.decide": _("分配方案民主决策"), "funds.plan.publicise": _("分配方案公示"),
             "funds.plan.review": _("分配方案审核"), "funds.plan.approve": _("分配方案县级审批"),
             "funds.plan.pay": _("分配方案兑付"), "funds.plan.reject": _("分配方案退回"),
+            "funds.pv.station": _("光伏电站登记"), "funds.pv.station_update": _("修改光伏电站"),
+            "funds.pv.settle": _("光伏发电结算"), "funds.pv.settle_reverse": _("光伏结算冲正"),
+            "funds.pv.settle_import": _("导入光伏结算单"),
+            "funds.pv.recipient_apply": _("光伏收益资助申请"), "funds.pv.recipient_decided": _("光伏收益资助审核结果"),
+            "funds.pv.plan_create": _("光伏收益分配方案"), "funds.pv.plan_update": _("修改光伏收益分配方案"),
+            "funds.pv.plan_decide": _("光伏方案村民代表大会通过"), "funds.pv.plan_publicise": _("光伏方案公示"),
+            "funds.pv.plan_approve": _("光伏方案乡镇审核"), "funds.pv.plan_file": _("光伏方案县扶贫办备案"),
+            "funds.pv.plan_reject": _("光伏方案退回"),
+            "funds.job.create": _("设置公益岗位"), "funds.job.end": _("公益岗位解聘"),
+            "funds.job.attendance": _("公益岗位考勤"), "funds.job.pay": _("公益岗位工资发放"),
+            "funds.job.reverse": _("公益岗位记录冲正"),
+            "funds.credit.lender": _("合作金融机构"), "funds.credit.demand": _("贷款意愿登记"),
+            "funds.credit.apply": _("小额信贷申请"), "funds.credit.review": _("小额信贷乡镇审核备案"),
+            "funds.credit.approve": _("小额信贷银行审批"), "funds.credit.disburse": _("小额信贷发放"),
+            "funds.credit.refuse": _("小额信贷不予贷款"), "funds.credit.repay": _("小额信贷还款"),
+            "funds.credit.repay_reverse": _("小额信贷还款冲正"), "funds.credit.suspend": _("小额信贷停止发放"),
+            "funds.credit.resume": _("小额信贷协商恢复"),
+            "funds.workshop.create": _("扶贫车间申报"), "funds.workshop.update": _("修改扶贫车间"),
+            "funds.workshop.certify": _("扶贫车间认定"), "funds.workshop.file": _("扶贫车间备案"),
+            "funds.workshop.subsidy": _("扶贫车间补贴"), "funds.workshop.subsidy_reverse": _("扶贫车间补贴冲正"),
         })

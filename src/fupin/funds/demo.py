@@ -226,11 +226,16 @@ def demo_distribution():
 
 
 def demo_funds() -> dict:
-    """Create the funds demo for Zhangwu unless the county already has projects."""
+    """Create the funds demo for Zhangwu unless the county already has projects; the PV, job, microcredit
+    and workshop demo (demo_programs) has its own check."""
+    from fupin.funds.demo_programs import demo_programs
+
+    programs = demo_programs()
     if Project.objects.filter(area__code__startswith=COUNTY).exists():
-        return {"created": False}
+        return {"created": False, "programs": programs}
     with transaction.atomic():
         projects = demo_projects()
         assets = demo_assets(projects)
         plan = demo_distribution()
-    return {"created": True, "projects": len(projects), "assets": len(assets), "plan": plan.code if plan else None}
+    return {"created": True, "projects": len(projects), "assets": len(assets), "plan": plan.code if plan else None,
+            "programs": programs}

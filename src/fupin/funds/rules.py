@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fupin.core.errors import ValidationFailed
 
+SECTIONS = ("pv", "jobs", "credit")
 RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "funds" / "rules.toml"
 
 
@@ -44,6 +45,10 @@ class FundsRules:
     household_share_min: Decimal
     plan_publicity_days: int
     sources: dict[str, str] = field(default_factory=dict)
+    # 光伏、公益岗位、小额信贷: plain sections, merged key by key (read through fupin.funds.params)
+    pv: dict = field(default_factory=dict)
+    jobs: dict = field(default_factory=dict)
+    credit: dict = field(default_factory=dict)
 
     @property
     def pack_id(self) -> str:
@@ -95,6 +100,8 @@ def _flatten(pack: dict) -> dict:
     if "publicity_days" in dist:
         values["plan_publicity_days"] = int(dist["publicity_days"])
     values["sources"] = dict(pack.get("sources", {}))
+    for section in SECTIONS:
+        values[section] = dict(pack.get(section, {}))
     return values
 
 
@@ -108,11 +115,13 @@ def rules_for(area_code: str, year: int) -> FundsRules:
     if not applicable:
         raise ValidationFailed(f"没有适用于 {area_code} {year} 年的资金规则", code="no_rules")
     applicable.sort(key=lambda p: (len(p["jurisdiction"]), p["from_year"]))
-    merged: dict = {"sources": {}}
+    merged: dict = {"sources": {}, **{section: {} for section in SECTIONS}}
     used = []
     for pack in applicable:
         values = _flatten(pack)
         merged["sources"].update(values.pop("sources"))
+        for section in SECTIONS:
+            merged[section].update(values.pop(section))
         merged.update(values)
         used.append(pack["id"])
     return FundsRules(packs=tuple(used), **merged)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fupin.funds import views
+from fupin.funds import views, views_credit, views_programs
 
 app_name = "funds"
 urlpatterns = [
@@ -23,4 +23,22 @@ urlpatterns = [
     path("plans/<int:pk>/<str:step>/", views.plan_act, name="plan_act"),
     path("risks/", views.risk_report, name="risks"),
     path("inventory.xlsx", views.inventory_download, name="inventory"),
+    path("pv/", views_programs.pv_home, name="pv"),
+    path("pv/stations/new/", views_programs.pv_station_new, name="pv_station_new"),
+    path("pv/stations/<int:pk>/", views_programs.pv_station, name="pv_station"),
+    path("pv/recipients/new/", views_programs.pv_recipient_new, name="pv_recipient_new"),
+    path("pv/plans/new/", views_programs.pv_plan_new, name="pv_plan_new"),
+    path("pv/plans/<int:pk>/", views_programs.pv_plan, name="pv_plan"),
+    path("pv/report.xlsx", views_programs.pv_report, name="pv_report"),
+    path("pv/settlements/import/", views_programs.pv_import, name="pv_import"),
+    path("jobs/", views_programs.job_list, name="jobs"),
+    path("jobs/new/", views_programs.job_new, name="job_new"),
+    path("jobs/<int:pk>/", views_programs.job_detail, name="job"),
+    path("credit/", views_credit.credit_home, name="credit"),
+    path("credit/loans/new/", views_credit.loan_new, name="loan_new"),
+    path("credit/loans/<int:pk>/", views_credit.loan_detail, name="loan"),
+    path("credit/report.xlsx", views_credit.credit_report, name="credit_report"),
+    path("workshops/", views_credit.workshop_list, name="workshops"),
+    path("workshops/new/", views_credit.workshop_new, name="workshop_new"),
+    path("workshops/<int:pk>/", views_credit.workshop_detail, name="workshop"),
 ]

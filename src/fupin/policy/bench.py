@@ -16,3 +16,14 @@ def screen(*, size: int, seed: int) -> BenchResult:
         extra["ratio_duckdb_sql_same_rules"] = round(measured["ratios"]["duckdb_sql_same_rules"], 3)
         extra["same_rules_seconds"] = round(measured["result"]["same_rules_seconds"], 4)
     return BenchResult(result=Timing(measured["result"]["seconds"], size), baselines=baselines, extra=extra)
+
+
+@benchmark("screen-store", default_size=20_000,
+           help="fupin screen over N generated households: read, decide (Polars), store decisions (COPY/executemany)")
+def screen_store(*, size: int, seed: int) -> BenchResult:
+    """Decisions written back: our bulk write of every household × rule row, against the ORM's bulk_create
+    and one save() per row (on a sample), on the same rows in the same run. The registry rows are
+    generated first and removed afterwards (not timed)."""
+    from fupin.policy.storebench import run as run_store
+
+    return run_store(size=size, seed=seed)

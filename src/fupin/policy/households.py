@@ -41,6 +41,7 @@ class HouseholdEvaluation:
     pack: Pack
     as_of: dt.date
     decisions: dict
+    household: Household | None = None
 
     def as_dict(self, *, explain: bool = True) -> dict:
         return {"pack": self.pack.key, "as_of": self.as_of,
@@ -53,7 +54,7 @@ def household_evaluate(household: Household, *, rules: list[str] | None = None) 
     pack = pack_in_force(household)
     as_of = dt.date(household.year, 12, 31)
     decisions = evaluate_household(pack, household_record(household), as_of=as_of, rules=rules)
-    return HouseholdEvaluation(pack=pack, as_of=as_of, decisions=decisions)
+    return HouseholdEvaluation(pack=pack, as_of=as_of, decisions=decisions, household=household)
 
 
 def exit_standard_evidence(household: Household) -> dict:
@@ -73,19 +74,40 @@ def _clause_titles(pack: Pack, decision) -> list[tuple[str, bool]]:
     return [(titles.get(key, key), bool(value)) for key, value in decision.clauses.items()]
 
 
+def _yes_no(value):
+    if value is True or value == "true":
+        return _("是")
+    if value is False or value == "false":
+        return _("否")
+    return value
+
+
+def stored_cell(decision) -> str:
+    """A stored decision as the page shows it: 是/否, the amount or class, or why it could not be decided."""
+    if decision is None:
+        return ""
+    if decision.status == "ok":
+        return _yes_no(decision.value)
+    return decision.error or decision.get_status_display()
+
+
 def policy_rows(evaluation: HouseholdEvaluation) -> dict:
-    """The decisions as rows for a page: rule title, outcome and the reasons (clauses and values)."""
+    """The decisions as rows for a page: rule title, outcome and the reasons (clauses and values), and
+    beside them what the latest screening run stored for the household (when it was screened)."""
+    from fupin.policy.selectors import latest_stored
+
     titles = {rule.id: rule.title for rule in evaluation.pack.rules}
+    run, stored = latest_stored(evaluation.household) if evaluation.household is not None else (None, {})
     rows = []
     for rule_id, decision in evaluation.decisions.items():
         shown = decision.as_dict(explain=True)
         status_text = {"not_applicable": _("不适用"), "error": _("无法判定")}
         value = shown.get("value") if shown["status"] == "ok" else shown.get("error") or status_text.get(
             shown["status"], shown["status"])
-        if value is True:
-            value = _("是")
-        elif value is False:
-            value = _("否")
+        value = _yes_no(value)
+        kept = stored.get(rule_id)
         rows.append({"id": rule_id, "title": titles.get(rule_id, rule_id), "status": shown["status"],
-                     "value": value, "reasons": shown.get("reasons", [])})
-    return {"pack": evaluation.pack.key, "as_of": evaluation.as_of, "rows": rows}
+                     "value": value, "reasons": shown.get("reasons", []), "stored": stored_cell(kept),
+                     "stored_differs": kept is not None and (kept.status != shown["status"] or (
+                         shown["status"] == "ok" and _yes_no(kept.value) != value and kept.value != str(value)))})
+    return {"pack": evaluation.pack.key, "as_of": evaluation.as_of, "rows": rows, "run": run}

@@ -4,6 +4,7 @@ input; every rule is checked by the services, whose problems come back onto the 
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from fupin.registry import schema
 from fupin.registry.models import Household, Person
@@ -113,3 +114,62 @@ def initial_of(instance, names) -> dict:
         out["pairing_cadre"] = instance.pairing_cadre_id
     out["version"] = instance.household.version if isinstance(instance, Person) else instance.version
     return out
+
+
+def _normalised(form: _RecordForm, names) -> dict:
+    """The cleaned values of `names` as the services take them: empty text "", empty amounts and counts 0."""
+    out = {}
+    for name in names:
+        value = form.cleaned_data.get(name)
+        spec = schema.field(form.entity, name)
+        if spec.type in ("str", "code", "choice") and value is None:
+            value = ""
+        if spec.type in ("decimal", "int") and value is None:
+            value = 0
+        if spec.type == "codes" and value is None:
+            value = []
+        out[name] = value
+    return out
+
+
+class NewPersonForm(PersonForm):
+    """A member joining a household (新增成员): always in the household (人员状态 在户). With `head=True`
+    the form is the head's of a new household, whose relation is 户主."""
+
+    names = tuple(n for n in PERSON_EDITABLE if n != "status")
+
+    def __init__(self, *args, head: bool = False, with_version: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.head = head
+        if head:
+            del self.fields["relation"]
+        if not with_version:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        out = _normalised(self, [n for n in self.names if n in self.fields])
+        if self.head:
+            out["relation"] = schema.HEAD_RELATION
+        return out
+
+
+class HouseholdCreateForm(HouseholdForm):
+    """建档: a new household's own fields, its village (in the clerk's areas) and year."""
+
+    def __init__(self, *args, villages=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        del self.fields["pairing_cadre"]  # chosen on the edit page, among the cadres of the household's village
+        self.fields["village"] = forms.ChoiceField(label="行政村", choices=[("", "—")] + [
+            (v.code, v.name) for v in villages])
+        self.fields["year"] = forms.TypedChoiceField(label="年度", coerce=int, choices=[(y, y) for y in years])
+        self.fields["household_number"] = forms.CharField(
+            label="户编号（留空则自动编号）", required=False, max_length=30,
+            validators=[RegexValidator(r"^\d{1,30}$", "户编号应为数字")])
+
+    def values(self) -> dict:
+        out = _normalised(self, self.names)
+        out["village"] = self.cleaned_data["village"]
+        if self.cleaned_data.get("household_number"):
+            out["household_number"] = self.cleaned_data["household_number"]
+        return out

@@ -108,3 +108,46 @@ class YearActionIn(Schema):
 class DictionaryEntryOut(Schema):
     code: str
     label: str
+
+
+class QualityIssueOut(Schema):
+    """One data-quality issue (数据质量问题): the household, the check that failed, why, and the values compared."""
+
+    household_id: int
+    household_number: str
+    year: int
+    area_code: str
+    check: str
+    message: str
+    values: dict
+
+
+class QualityCheckOut(Schema):
+    id: str
+    group: str
+    title: str
+    source: str
+    count: int
+
+
+class QualitySummaryOut(Schema):
+    year: int
+    area_code: str
+    households: int
+    issues: int
+    skipped: list[str]
+    checks: list[QualityCheckOut]
+
+
+PersonNew = create_model("PersonNew", __base__=_Patch,
+                         **_fields(schema.PERSON, set(PERSON_EDITABLE), optional=True))
+PersonNew.__doc__ = ("A new member (新增成员). 人编号 is assigned from the 户编号; 人员状态 defaults to 在户. "
+                     "Every rule of the registry applies (ID check digit, birth date and sex, codes, one head).")
+PersonAdd = create_model("PersonAdd", __base__=PersonNew, version=(int, ...))
+PersonAdd.__doc__ = "A member joining a household, with the version of the household file you read."
+HouseholdNew = create_model(
+    "HouseholdNew", __base__=_Patch, year=(int, ...), village=(str, ...), household_number=(str | None, None),
+    persons=(list[PersonNew], ...), pairing_cadre=(int | None, None),
+    **_fields(schema.HOUSEHOLD, set(HOUSEHOLD_EDITABLE) - {"pairing_cadre"}, optional=True))
+HouseholdNew.__doc__ = ("A new household (建档) with its members, in status 拟纳入 (candidate): it enters the registry "
+                        "through the identification review. `household_number` is assigned when left out.")

@@ -16,6 +16,7 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.core.errors import Conflict, NotFound, ValidationFailed
 from fupin.policy.households import household_evaluate, policy_rows
 from fupin.registry import schema
+from fupin.registry.card import card_sections, household_links
 from fupin.registry.dictionaries import code_lists_for_year
 from fupin.registry.forms import HouseholdForm, PersonForm, initial_of
 from fupin.registry.models import Household, HouseholdStatus, PersonStatus
@@ -81,7 +82,8 @@ def household_list_view(request):
     codes = code_lists_for_year(year)
     table = Table(request, household_list(request.user), columns=_columns(codes),
                   filters=_filters(request, codes, years), default_sort="household_number")
-    return render(request, "registry/list.html", {"table": table, "year": year})
+    return render(request, "registry/list.html", {"table": table, "year": year,
+                                                  "can_create": can(request.user, "registry.edit")})
 
 
 @requires("registry.view")
@@ -91,6 +93,8 @@ def household_detail_view(request, pk: int):
     context["frozen"] = year_frozen(year=household.year, village_code=household.village.code)
     context["can_edit"] = can_edit(request.user, household) and not context["frozen"]
     context["open_review"] = open_review_for(household)
+    context["card_sections"] = card_sections(household, request.user)
+    context["household_links"] = household_links(household, request.user)
     try:
         context["policy"] = policy_rows(household_evaluate(household))
     except NotFound as exc:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.access import assignment_areas, can
+from fupin.core.changes import data_generation
 
 # (order, label, url name, action needed to see the entry, badge). Apps add theirs with
 # `register_menu` from their AppConfig.ready(), so the shell never imports a bounded context.
@@ -28,6 +30,21 @@ def register_menu(order: int, label, url_name: str, action: str | None, *, badge
         MENU.sort(key=lambda entry: entry[0])
 
 
+# Badges count open work (reviews waiting, overdue steps, open alerts) and some take a query over a whole
+# area, too dear to repeat on every page view. A user's badges are kept for BADGE_SECONDS, and any change
+# (each audit event bumps the data generation) makes them count afresh.
+BADGE_SECONDS = 30
+
+
+def _badge(user, name: str, badge: Callable) -> int:
+    key = f"fupin:badge:{data_generation()}:{user.pk}:{getattr(user, 'active_prefix', '')}:{name}"
+    count = cache.get(key)
+    if count is None:
+        count = badge(user)
+        cache.set(key, count, BADGE_SECONDS)
+    return count
+
+
 def shell(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -37,7 +54,7 @@ def shell(request) -> dict:
         if action is None or can(user, action):
             url = reverse(name)
             active = request.path == url if url == "/" else request.path.startswith(url)
-            menu.append({"label": label, "url": url, "active": active, "badge": badge(user) if badge else 0})
+            menu.append({"label": label, "url": url, "active": active, "badge": _badge(user, name, badge) if badge else 0})
     return {
         "menu": menu,
         "switchable_areas": assignment_areas(user),

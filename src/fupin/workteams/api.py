@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fupin.api.pagination import Pages
-from fupin.api.schemas import Error
+from fupin.api.schemas import Error, Year
 from fupin.core import clock
 from fupin.workteams import services
 from fupin.workteams.models import DispatchingUnit, TeamMember, WorkLog, WorkTeam
@@ -194,7 +194,7 @@ def add_log(request, team_id: int, body: LogIn):
 
 
 @router.get("/{team_id}/findings", response={200: FindingsOut, 400: Error, 404: Error})
-def get_findings(request, team_id: int, year: int):
+def get_findings(request, team_id: int, year: Year):
     """Findings for indicators 21-23 of zhangwu-2020-team computed from attendance, sign-offs and
     members, with the evidence behind each count; usable as `findings` of a scoring run."""
     team = team_get(actor=request.auth, team_id=team_id)

@@ -24,7 +24,9 @@ from .assets import (
     InvestmentDirection,
 )
 from .common import CENT, MONEY, ZERO, AppendOnly, money
+from .credit import CreditDemand, Lender, Loan, LoanRepayment, LoanStatus
 from .distribution import DistributionLine, DistributionPlan, LineKind, PlanStatus
+from .jobs import JobAttendance, JobFunding, JobPayment, JobStatus, JobType, PublicJob
 from .projects import (
     LIBRARY_STATUSES,
     FundPosting,
@@ -36,6 +38,20 @@ from .projects import (
     ProjectMode,
     ProjectStatus,
 )
+from .pv import (
+    HOUSEHOLD_DIRECT,
+    LandType,
+    PVLineKind,
+    PVPlan,
+    PVPlanLine,
+    PVPlanStatus,
+    PVRecipient,
+    PVSettlement,
+    PVStation,
+    RecipientStatus,
+    StationFunding,
+)
+from .workshops import SubsidyKind, Workshop, WorkshopKind, WorkshopStatus, WorkshopSubsidy
 
 __all__ = [
     "CENT", "MONEY", "ZERO", "AppendOnly", "money",
@@ -46,4 +62,9 @@ __all__ = [
     "DisposalStatus", "EquityFund", "EquityInvestment", "EquityStatus", "IncomeKind", "IncomeReceipt",
     "InvestmentDirection",
     "DistributionLine", "DistributionPlan", "LineKind", "PlanStatus",
+    "HOUSEHOLD_DIRECT", "LandType", "PVLineKind", "PVPlan", "PVPlanLine", "PVPlanStatus", "PVRecipient", "PVSettlement",
+    "PVStation", "RecipientStatus", "StationFunding",
+    "JobAttendance", "JobFunding", "JobPayment", "JobStatus", "JobType", "PublicJob",
+    "CreditDemand", "Lender", "Loan", "LoanRepayment", "LoanStatus",
+    "SubsidyKind", "Workshop", "WorkshopKind", "WorkshopStatus", "WorkshopSubsidy",
 ]

@@ -54,6 +54,14 @@ def _coalesce_err(*errs):
     return errs[0] if len(errs) == 1 else pl.coalesce(errs)
 
 
+MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _column_free(expr: pl.Expr) -> bool:
+    """True for an expression that reads no column (a literal, or arithmetic over literals)."""
+    return not expr.meta.root_names()
+
+
 def _lit(value, type_: str) -> pl.Expr:
     if isinstance(value, tuple):
         return pl.lit(list(value))
@@ -105,8 +113,14 @@ class Compiler:
             return snap(raw), _coalesce_err(ex, ey)
         if isinstance(node, Cmp):
             (x, ex), (y, ey) = c(node.left), c(node.right)
+            op = node.op
+            if _column_free(x) and not _column_free(y):
+                # Polars' in-memory engine returns one row instead of the frame's height for `literal <op>
+                # when(...)` when the when() picks a literal branch on every row (e.g. `1 < count_members()`
+                # with no persons at all); the mirrored comparison is the same test and broadcasts correctly.
+                x, y, op = y, x, MIRRORED[op]
             ops = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y, "==": x == y, "!=": x != y}
-            return ops[node.op], _coalesce_err(ex, ey)
+            return ops[op], _coalesce_err(ex, ey)
         if isinstance(node, Logic):
             (x, ex), (y, ey) = c(node.left), c(node.right)
             if node.op == "and":

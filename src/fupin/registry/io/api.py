@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from fupin.api.schemas import Error, TaskOut
+from fupin.api.schemas import Error, TaskOut, Year
 from fupin.registry.io.exporter import content_type
 from fupin.registry.io.tasks import import_enqueue, import_errors_file
 from fupin.tasks.api import task_out
@@ -36,7 +36,7 @@ def import_errors(request, task_id: int):
 
 
 @router.get("/export", response={200: None, **ERRORS})
-def export(request, year: int | None = None, area: str = "", format: str = "xlsx"):  # noqa: A002
+def export(request, year: Year | None = None, area: str = "", format: str = "xlsx"):  # noqa: A002
     """One year of the registry in the national layout (.xlsx or .csv), one row per person, scoped to
     your areas and narrowed to `area` (a division code) when given; certificate and phone numbers
     are masked where you may not see them."""

@@ -159,7 +159,7 @@ def registry_export(*, actor, out, year: int, area: str = "", fmt: str = "xlsx",
     formats = [_formatter(c, codes, numbers=numbers) for c in columns]
     sql, names, args = _query(columns, year=year, scope=scope, prefix=area_obj.prefix if area_obj else "")
     position = {n: i for i, n in enumerate(names)}
-    places = _place_names()
+    places = _place_names(year)
     getters = [_getter(c, position, places) for c in columns]
     result = ExportResult(year=year, format=fmt, area=area_obj.code if area_obj else "")
     writer = SheetWriter(out, f"建档立卡名单{year}", widths=[_width(c) for c in columns]) if numbers else _CsvOut(out)
@@ -227,8 +227,18 @@ def registry_export(*, actor, out, year: int, area: str = "", fmt: str = "xlsx",
     return result
 
 
-def _place_names() -> dict[str, str]:
-    return dict(Area.objects.current().filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP)).values_list(
+def areas_for_year(year: int):
+    """The area rows whose names a report of `year` shows. For a frozen year (封存), the names in force
+    when it was frozen, so a later rename does not change the regenerated file; otherwise the current ones."""
+    from fupin.registry.models import RegistryYear
+
+    frozen_at = RegistryYear.objects.filter(year=year, frozen=True).order_by("-frozen_at").values_list(
+        "frozen_at", flat=True).first()
+    return Area.objects.as_of(frozen_at.date()) if frozen_at else Area.objects.current()
+
+
+def _place_names(year: int) -> dict[str, str]:
+    return dict(areas_for_year(year).filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP)).values_list(
         "code", "name"))
 
 

@@ -416,6 +416,9 @@ def _xml_text(value: str) -> str:
     return _INVALID_XML.sub("", text) if _INVALID_XML.search(text) else text
 
 
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
 class SheetWriter:
     """A one-sheet .xlsx written row by row into a zip stream: memory stays flat whatever the size.
     Text cells are inline strings; `int`, `float` and `Decimal` cells are numbers; the first row
@@ -423,11 +426,12 @@ class SheetWriter:
 
     def __init__(self, fileobj, sheet_name: str, *, widths: list[int] | None = None, compresslevel: int = 1):
         self.zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
+        self.compresslevel = compresslevel
         self.sheet_name = sheet_name[:31]
         self.row = 0
         self._columns: list[str] = []
         self._buffer: list[str] = []
-        self._sheet = self.zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
+        self._sheet = self.zip.open(self._entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True)
         cols = ""
         if widths:
             cols = "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
@@ -464,6 +468,14 @@ class SheetWriter:
         if len(self._buffer) >= 500:
             self._flush()
 
+    def _entry(self, name: str) -> zipfile.ZipInfo:
+        """A zip entry with a fixed time stamp: the same rows give the same bytes, so the report of a
+        frozen year (封存) regenerated later is identical to the first one."""
+        info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info._compresslevel = self.compresslevel  # what ZipFile reads for a ZipInfo (kept as an alias in 3.13)
+        return info
+
     def _flush(self) -> None:
         if self._buffer:
             self._sheet.write("".join(self._buffer).encode("utf-8"))
@@ -474,11 +486,11 @@ class SheetWriter:
         self._sheet.write(b"</sheetData></worksheet>")
         self._sheet.close()
         name = _xml_text(self.sheet_name).replace('"', "&quot;")
-        self.zip.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        self.zip.writestr("_rels/.rels", _ROOT_RELS)
-        self.zip.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        self.zip.writestr("xl/styles.xml", _STYLES)
-        self.zip.writestr("xl/workbook.xml", (
+        self.zip.writestr(self._entry("[Content_Types].xml"), _CONTENT_TYPES)
+        self.zip.writestr(self._entry("_rels/.rels"), _ROOT_RELS)
+        self.zip.writestr(self._entry("xl/_rels/workbook.xml.rels"), _WORKBOOK_RELS)
+        self.zip.writestr(self._entry("xl/styles.xml"), _STYLES)
+        self.zip.writestr(self._entry("xl/workbook.xml"), (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<workbook xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}"><sheets>'
             f'<sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'))

@@ -28,6 +28,9 @@ class Command(FupinCommand):
         parser.add_argument("workload", nargs="?", help="workload name; omit to list them / 工作负载名称，省略则列出")
         parser.add_argument("--size", type=int, help="problem size (rows, households...) / 规模")
         parser.add_argument("--seed", type=int, default=1, help="random seed / 随机种子")
+        parser.add_argument("--concurrency", type=int, help="load mode: simulated users (workloads that offer it) / "
+                                                            "并发用户数（支持负载模式的工作负载）")
+        parser.add_argument("--duration", type=int, help="load mode: seconds / 负载持续秒数")
 
     def handle(self, *args, **options):
         _load_workloads()
@@ -43,6 +46,7 @@ class Command(FupinCommand):
         size = options["size"] or default_size
         if size <= 0:
             raise CommandError("--size must be positive")
-        outcome = fn(size=size, seed=options["seed"])
+        load = {k: options[k] for k in ("concurrency", "duration") if options.get(k)}
+        outcome = fn(size=size, seed=options["seed"], **load)
         self.stdout.write(json.dumps(report(workload=name, size=size, database=connection.vendor, outcome=outcome),
                                      ensure_ascii=False))
