@@ -147,7 +147,16 @@ _POLICY_ACTIONS: dict[str, set[str]] = {
     Role.WORKTEAM_MEMBER: {"policy.view"},
     Role.AUDITOR: {"policy.view"},
 }
-for _table in (_MONITORING_ACTIONS, _ASSISTANCE_ACTIONS, _PROGRESS_ACTIONS, _POLICY_ACTIONS):
+# 驻村帮扶考核工作: the team leader signs the self-assessment (assessment.self), the township reviews it
+# (assessment.review), the county office assesses, ranks, tracks the materials and records the city's
+# spot check (assessment.score), the county leading group approves and publishes (assessment.approve).
+_ASSESSMENT_ACTIONS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"assessment.score", "assessment.approve"},
+    Role.COUNTY_OFFICER: {"assessment.score"},
+    Role.TOWNSHIP_REVIEWER: {"assessment.review"},
+    Role.WORKTEAM_MEMBER: {"assessment.self"},
+}
+for _table in (_MONITORING_ACTIONS, _ASSISTANCE_ACTIONS, _PROGRESS_ACTIONS, _POLICY_ACTIONS, _ASSESSMENT_ACTIONS):
     for _role, _actions in _table.items():
         ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
 

@@ -3,11 +3,13 @@
 from ninja import Router
 
 from fupin.api.schemas import Error
+from fupin.assessment.api_rounds import router as rounds_router
 from fupin.assessment.presenters import scheme_detail, scheme_summary
 from fupin.assessment.schemas import SchemeDetailOut, SchemeOut, ScoreIn, ScoreOut
 from fupin.assessment.selectors import findings_score, scheme_for, schemes_visible
 
 router = Router(tags=["assessment 考核评估"])
+router.add_router("", rounds_router)
 
 
 @router.get("/schemes", response=list[SchemeOut])
