@@ -1,4 +1,4 @@
-"""Fixtures for the assessment process: two teams of Zhangwu (富有村 and 黄花山村), each with a leader
+"""Builders for the assessment process tests: two teams of Zhangwu (富有村 and 黄花山村), each with a leader
 who has an account, the township reviewer, a county officer (the assessment office) and a county
 admin (the leading group), the clock pinned to November 2020."""
 
@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
 from support.places import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE
 
 from fupin.accounts.roles import Role
 from fupin.assessment import services
-from fupin.core import clock
 from fupin.workflow.services import review_decide
 from fupin.workteams import services as team_services
 
@@ -29,14 +27,7 @@ def _member(name: str, role: str, phone: str, user=None) -> dict:
             "joined_on": dt.date(2020, 1, 1), "user": user}
 
 
-@pytest.fixture(autouse=True)
-def today():
-    with clock.pinned(TODAY):
-        yield TODAY
-
-
-@pytest.fixture
-def people(make_user):
+def make_people(make_user) -> SimpleNamespace:
     return SimpleNamespace(
         leader=make_user(Role.WORKTEAM_MEMBER, VILLAGE),
         member=make_user(Role.WORKTEAM_MEMBER, VILLAGE),
@@ -60,16 +51,14 @@ def _team(officer, unit, village, name, leader, member=None):
     return team
 
 
-@pytest.fixture
-def teams(people):
+def make_teams(people) -> list:
     unit_a = team_services.unit_create(actor=people.officer, county_code=COUNTY, name="彰武县卫生健康局", level="county")
     unit_b = team_services.unit_create(actor=people.officer, county_code=COUNTY, name="彰武县农业农村局", level="county")
     return [_team(people.officer, unit_a, VILLAGE, "县卫健局驻富有村工作队", people.leader, people.member),
             _team(people.officer, unit_b, OTHER_VILLAGE, "县农业农村局驻黄花山村工作队", people.other_leader)]
 
 
-@pytest.fixture
-def round_(people, teams):
+def make_round(people):
     return services.round_create(actor=people.officer, scheme_id=SCHEME, year=2020, county_code=COUNTY + "000000")
 
 

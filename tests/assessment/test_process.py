@@ -18,16 +18,12 @@ from fupin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fupin.workflow.models import ReviewStatus
 from fupin.workflow.services import review_decide
 
-from .process_kit import (  # noqa: F401  (fixtures)
+from .process_kit import (
     SELF_FINDINGS,
     county_assess,
     entries,
-    people,
-    round_,
     self_assess,
-    teams,
     through_county,
-    today,
     township_pass,
 )
 

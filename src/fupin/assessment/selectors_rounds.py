@@ -34,6 +34,10 @@ def rounds_visible(*, actor) -> QuerySet[AssessmentRound]:
 def round_get(*, actor, round_id: int) -> AssessmentRound:
     round_ = rounds_visible(actor=actor).filter(pk=round_id).first()
     if round_ is None:
+        if AssessmentRound.objects.filter(pk=round_id).exists():
+            from fupin.audit.services import audit_denial
+
+            audit_denial(actor=actor, action="access.denied", reason=f"assessment round {round_id} {VIEW}")
         raise NotFound("考核批次不存在或不在您的管辖范围内", code="round_not_found")
     return round_
 

@@ -259,12 +259,23 @@ def county_findings(entry: AssessmentEntry) -> dict:
     return {**(entry.records.get("findings") or {}), **(entry.county_findings or {})}
 
 
+def records_snapshot(entry: AssessmentEntry) -> dict:
+    """What the system's records say about the team's year (indicators 11-12, 14, 16-18, 21-24), with
+    the evidence of each count, as kept with the county's evaluation."""
+    from fupin.assessment.records import records_findings
+
+    computed = records_findings(team=entry.team, year=entry.round.year, today=clock.today())
+    return {"findings": computed["findings"], "missing": computed.get("missing", []),
+            "evidence": [{"indicator": e.indicator, "clause": e.clause, "title": e.title, "count": e.count,
+                          "items": e.items[:50]}
+                         for e in computed["evidence"]],
+            "computed_on": clock.today().isoformat()}
+
+
 def entry_county_assess(*, actor, entry: AssessmentEntry, findings: dict, notes: dict | None = None,
                         expected_version, submit: bool = False) -> AssessmentEntry:
     """The county's evaluation (附件1 county version): the records are read again, the assessors'
     findings added with their notes; with `submit` the county stage of the review is passed."""
-    from fupin.assessment.records import records_findings
-
     require(actor, "assessment.score", entry.area.code)
     notes = notes or {}
     if not isinstance(notes, dict) or not isinstance(findings, dict):
@@ -275,11 +286,7 @@ def entry_county_assess(*, actor, entry: AssessmentEntry, findings: dict, notes:
         review = entry.review
         if review is None or review.status != ReviewStatus.PENDING or review.stage_key != "county":
             raise Conflict(_("该工作队尚未到县级考核环节"), code="not_at_county")
-        computed = records_findings(team=entry.team, year=entry.round.year, today=clock.today())
-        records = {"findings": computed["findings"], "missing": computed.get("missing", []),
-                   "evidence": [{"indicator": e.indicator, "clause": e.clause, "count": e.count, "items": e.items[:50]}
-                                for e in computed["evidence"]],
-                   "computed_on": clock.today().isoformat()}
+        records = records_snapshot(entry)
         unknown_notes = set(notes) - {str(i.id) for i in scheme_get(entry.round.scheme_id).indicators}
         if unknown_notes:
             raise ValidationFailed(_("说明中有未知的指标：%(ids)s") % {"ids": "、".join(sorted(unknown_notes))},

@@ -117,7 +117,11 @@ def _entry_page(request, entry, *, posted: dict | None = None, status: int = 200
     """The team's page; after a refused post the form shows what was typed (`posted`)."""
     scheme = scheme_get(entry.round.scheme_id, options=entry.round.options)
     posted = posted or {}
-    county_base = {**(entry.records.get("findings") or {}), **(entry.county_findings or {})}
+    acts = entry_acts(actor=request.user, entry=entry)
+    records = entry.records or {}
+    if acts.county_assess:  # the assessor sees what the records say today, before saving
+        records = services.records_snapshot(entry)
+    county_base = {**(records.get("findings") or {}), **(entry.county_findings or {})}
     spot = _spot_check(entry)
     notes = parse_notes(scheme, posted["county"]) if "county" in posted else (entry.county_notes or {})
     county_parts = form_parts(scheme, county_base, raw=posted.get("county"))
@@ -125,11 +129,11 @@ def _entry_page(request, entry, *, posted: dict | None = None, status: int = 200
         for item in part["items"]:
             item["note"] = notes.get(item["indicator"].id, "")
     return render(request, "assessment/entry_detail.html", {
-        "entry": entry, "round": entry.round, "scheme": scheme, "acts": entry_acts(actor=request.user, entry=entry),
+        "entry": entry, "round": entry.round, "scheme": scheme, "acts": acts,
         "state": entry_state(entry), "summary": posted.get("summary", entry.summary),
         "self_parts": form_parts(scheme, entry.self_findings or {}, raw=posted.get("self")),
         "county_parts": county_parts,
-        "evidence": (entry.records or {}).get("evidence", []),
+        "evidence": records.get("evidence", []),
         "show_scores": scores_visible(actor=request.user, round_=entry.round), "spot": spot,
         "may_spot_check": (spot is None and entry.round.status == RoundStatus.APPROVED
                            and can(request.user, "assessment.score", entry.area.code)),

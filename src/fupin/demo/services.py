@@ -44,6 +44,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("clerk2", "黄花山村信息员 赵刚", Role.VILLAGE_CLERK, "210922101203"),
     DemoAccount("cadre", "帮扶责任人 孙海涛", Role.PAIRING_CADRE, "210922101202"),
     DemoAccount("workteam", "驻村工作队员 周明", Role.WORKTEAM_MEMBER, "210922101202"),
+    DemoAccount("workteam2", "黄花山村工作队队长 冯建军", Role.WORKTEAM_MEMBER, "210922101203"),
+    DemoAccount("workteam3", "柳树村工作队队长 杨志刚", Role.WORKTEAM_MEMBER, "210922101204"),
+    DemoAccount("workteam4", "东哈尔套村工作队队长 马俊", Role.WORKTEAM_MEMBER, "210922101206"),
     DemoAccount("medical", "县医保局 吴静", Role.DEPARTMENT_USER, "210922", Department.MEDICAL_INSURANCE),
     DemoAccount("auditor", "审计员 郑磊", Role.AUDITOR, "210922"),
     DemoAccount("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, "210922"),
@@ -68,6 +71,7 @@ def demo_setup(*, progress=None, households: int = DEMO_HOUSEHOLDS) -> list[Demo
     dictionaries_load(actor=None)
     demo_registry(households=households, progress=progress)
     # Imported here: these apps' demo modules import the registry models built above.
+    from fupin.assessment.demo import demo_assessment
     from fupin.assistance.demo import demo_assistance
     from fupin.feeds.demo import demo_feeds
     from fupin.funds.demo import demo_funds
@@ -84,6 +88,7 @@ def demo_setup(*, progress=None, households: int = DEMO_HOUSEHOLDS) -> list[Demo
     demo_feeds()
     demo_supervision()
     demo_policy()
+    demo_assessment()
     # Last: the battle map and dispatch history read everything above.
     demo_progress()
     return DEMO_ACCOUNTS
