@@ -15,7 +15,8 @@ from fupin.core.validators import mask_id_number, mask_phone
 from fupin.registry import schema
 from fupin.registry.dictionaries import code_lists
 from fupin.registry.models import Household, Person
-from fupin.registry.quality import quality_run, summary_by_check
+from fupin.registry.quality import summary_by_check
+from fupin.registry.quality_store import stored_run
 from fupin.registry.schemas import (
     DictionaryEntryOut,
     HouseholdDetailOut,
@@ -193,16 +194,16 @@ class QualityFilter(Schema):
 def list_quality_issues(request, filters: Query[QualityFilter]):
     """Data-quality issues (数据质量问题) of one year in your areas: 两该两不该, 账实相符/账账相符 and
     cross-year checks; narrowed to `area` (a division code) and to one `check` when given."""
-    run = quality_run(actor=request.auth, year=filters.year, area_code=filters.area,
-                      checks=[filters.check] if filters.check else None)
+    run = stored_run(actor=request.auth, year=filters.year, area_code=filters.area,
+                     checks=[filters.check] if filters.check else None)
     return [asdict(i) for i in run.issues]
 
 
 @router.get("/quality/summary", response={200: QualitySummaryOut, **ERRORS})
 def quality_summary(request, filters: Query[QualityFilter]):
     """Issue counts per check, with the source each check implements, and the checks skipped (no policy pack)."""
-    run = quality_run(actor=request.auth, year=filters.year, area_code=filters.area,
-                      checks=[filters.check] if filters.check else None)
+    run = stored_run(actor=request.auth, year=filters.year, area_code=filters.area,
+                     checks=[filters.check] if filters.check else None)
     return {"year": run.year, "area_code": run.area_code, "households": run.households, "issues": len(run.issues),
             "skipped": run.skipped, "checks": summary_by_check(run)}
 

@@ -246,3 +246,45 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QualityResult(models.Model):
+    """The data-quality checks of one county and year as last run (数据质量检查结果), so that the page
+    reads stored issues instead of running every check on every view. `stamp` sums up the county's
+    data when the checks ran (latest audit event, household and person counts, last household
+    update): any change makes the result stale."""
+
+    county = models.ForeignKey(Area, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    stamp = models.CharField("检查时的数据标记", max_length=120)
+    households = models.PositiveIntegerField("检查户数")
+    skipped = models.JSONField("未检查说明", default=list)
+    seconds = models.FloatField("检查用时（秒）")
+    computed_at = models.DateTimeField("检查时间")
+
+    class Meta:
+        verbose_name = "数据质量检查结果"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="quality_result_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} 数据质量"
+
+
+class QualityIssueRecord(models.Model):
+    result = models.ForeignKey(QualityResult, on_delete=models.CASCADE, related_name="issues")
+    household_id = models.BigIntegerField("户ID")
+    household_number = models.CharField("户编号", max_length=30)
+    area_code = models.CharField("行政村代码", max_length=12)
+    check_id = models.CharField("检查项", max_length=40)
+    message = models.TextField("问题")
+    values = models.JSONField("数据", default=dict)
+    year = models.PositiveSmallIntegerField("年度")
+
+    class Meta:
+        verbose_name = "数据质量问题"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["result", "area_code"], name="quality_issue_area")]
+
+    def __str__(self) -> str:
+        return f"{self.household_number} {self.check_id}"

@@ -107,6 +107,7 @@ class QualityRun:
     households: int
     skipped: list[str]
     seconds: float
+    computed_at: object = None  # when read from the stored results: when the checks ran
 
     def counts(self) -> dict[str, int]:
         out = {c.id: 0 for c in CHECKS}
@@ -550,8 +551,11 @@ def _issues(check: Check, hits: pl.DataFrame, year: int) -> list[QualityIssue]:
 
 
 def quality_issues(*, actor, year: int, area_code: str = "") -> list[QualityIssue]:
-    """The data-quality issues of one year in the actor's areas (narrowed to `area_code`), every check."""
-    return quality_run(actor=actor, year=year, area_code=area_code).issues
+    """The data-quality issues of one year in the actor's areas (narrowed to `area_code`), every check,
+    from the stored results (run again first when the county's data changed)."""
+    from fupin.registry.quality_store import stored_run
+
+    return stored_run(actor=actor, year=year, area_code=area_code).issues
 
 
 def summary_by_check(run: QualityRun) -> list[dict]:

@@ -15,8 +15,9 @@ from fupin.accounts.access import scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.errors import ValidationFailed
 from fupin.registry.io.exporter import content_type
-from fupin.registry.quality import CHECKS, CHECKS_BY_ID, quality_run, summary_by_area, summary_by_check
+from fupin.registry.quality import CHECKS, CHECKS_BY_ID, summary_by_area, summary_by_check
 from fupin.registry.quality_export import area_names, issue_row, quality_workbook
+from fupin.registry.quality_store import stored_run
 from fupin.registry.selectors import years_available
 from fupin.web.decorators import requires
 
@@ -44,7 +45,8 @@ def _villages(user):
 @requires("registry.view")
 def quality_view(request):
     p = _params(request)
-    run = quality_run(actor=request.user, year=p["year"], area_code=p["area"])
+    # 重新检查 (a POST): run the checks again now; otherwise the stored result, refreshed when stale.
+    run = stored_run(actor=request.user, year=p["year"], area_code=p["area"], refresh=request.method == "POST")
     issues = [i for i in run.issues if not p["check"] or i.check == p["check"]]
     names = area_names({i.area_code for i in run.issues}, run.year)
     page = Paginator(issues, PER_PAGE).get_page(request.GET.get("page"))
@@ -63,8 +65,8 @@ def quality_view(request):
 @requires("registry.view")
 def quality_export_view(request):
     p = _params(request)
-    run = quality_run(actor=request.user, year=p["year"], area_code=p["area"],
-                      checks=[p["check"]] if p["check"] else None)
+    run = stored_run(actor=request.user, year=p["year"], area_code=p["area"],
+                     checks=[p["check"]] if p["check"] else None)
     out = io.BytesIO()
     quality_workbook(actor=request.user, run=run, out=out)
     out.seek(0)

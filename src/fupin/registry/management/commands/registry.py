@@ -5,8 +5,9 @@ from django.core.management.base import CommandError
 from fupin.core.commands import FupinCommand
 from fupin.core.errors import ApplicationError
 from fupin.registry.io.cli import actor_from_username
-from fupin.registry.quality import CHECKS_BY_ID, quality_run, summary_by_check
+from fupin.registry.quality import CHECKS_BY_ID, summary_by_check
 from fupin.registry.quality_export import quality_workbook
+from fupin.registry.quality_store import stored_run
 
 
 class Command(FupinCommand):
@@ -22,13 +23,16 @@ class Command(FupinCommand):
         quality.add_argument("--check", action="append", choices=sorted(CHECKS_BY_ID),
                              help="only this check (repeatable) / 只运行该检查项")
         quality.add_argument("--user", help="run as this user: their areas only / 以该用户身份（其管辖范围）")
+        quality.add_argument("--refresh", action="store_true",
+                             help="run the checks again even if the stored result is current / 重新检查")
         quality.add_argument("--out", help="write the issue list to this .xlsx file / 问题清单输出文件")
         self.add_json_flag(quality)
 
     def handle(self, *args, **options):
         actor = actor_from_username(options["user"])
         try:
-            run = quality_run(actor=actor, year=options["year"], area_code=options["area"], checks=options["check"])
+            run = stored_run(actor=actor, year=options["year"], area_code=options["area"], checks=options["check"],
+                             refresh=options["refresh"])
             if options["out"]:
                 with Path(options["out"]).open("wb") as fh:
                     quality_workbook(actor=actor, run=run, out=fh)
