@@ -128,7 +128,7 @@ def round_create(*, actor, scheme_id: str, year: int, county_code: str, title: s
 
 
 def _round_locked(round_id: int, expected_version, *statuses: str) -> AssessmentRound:
-    round_ = AssessmentRound.objects.select_for_update().select_related("county").get(pk=round_id)
+    round_ = AssessmentRound.objects.select_for_update(of=("self",)).select_related("county").get(pk=round_id)
     _expect_version(round_, expected_version, _("考核批次"))
     if statuses and round_.status not in statuses:
         raise Conflict(_("考核批次当前状态为“%(s)s”，不能进行此操作") % {"s": round_.get_status_display()},
@@ -207,7 +207,7 @@ def round_publish(*, actor, round_: AssessmentRound, expected_version) -> Assess
 # --- one team ------------------------------------------------------------------------------------
 
 def _entry_locked(entry_id: int, expected_version) -> AssessmentEntry:
-    entry = (AssessmentEntry.objects.select_for_update()
+    entry = (AssessmentEntry.objects.select_for_update(of=("self",))
              .select_related("round", "round__county", "team", "area", "review").get(pk=entry_id))
     _expect_version(entry, expected_version, _("考核对象"))
     return entry

@@ -1,15 +1,26 @@
-"""/api/workteams: dispatching units, teams, members and changes, attendance, work logs, and the
-assessment findings computed from the records."""
+"""/api/workteams: dispatching units, teams, members and changes, attendance, work logs, the annual
+situation (附件2) and satisfaction surveys, and the assessment findings computed from the records."""
 
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fupin.api.pagination import Pages
 from fupin.api.schemas import Error, Year
+from fupin.assessment.records import records_findings
 from fupin.core import clock
+from fupin.core.errors import NotFound
 from fupin.workteams import services
-from fupin.workteams.models import DispatchingUnit, TeamMember, WorkLog, WorkTeam
+from fupin.workteams.models import (
+    DispatchingUnit,
+    SatisfactionSurvey,
+    TeamAnnualReport,
+    TeamMember,
+    WorkLog,
+    WorkTeam,
+)
 from fupin.workteams.schemas import (
+    AnnualReportIn,
+    AnnualReportOut,
     AttendanceIn,
     AttendanceOut,
     AttendanceRow,
@@ -21,19 +32,22 @@ from fupin.workteams.schemas import (
     MemberIn,
     MemberOut,
     SignoffOut,
+    SurveyIn,
+    SurveyOut,
     TeamIn,
     TeamOut,
     UnitIn,
     UnitOut,
 )
 from fupin.workteams.selectors import (
+    annual_report,
     attendance_month,
     member_get,
     team_changes,
-    team_findings,
     team_get,
     team_logs,
     team_members,
+    team_surveys,
     teams_visible,
     unit_get,
     units_visible,
@@ -193,13 +207,67 @@ def add_log(request, team_id: int, body: LogIn):
                                                   content=body.content)))
 
 
+def _report(r: TeamAnnualReport) -> AnnualReportOut:
+    return AnnualReportOut(year=r.year, unit_investment=r.unit_investment, coordinated_funds=r.coordinated_funds,
+                           goods_value=r.goods_value, total_funds=r.total_funds,
+                           village_collective_income=r.village_collective_income, achievements=r.achievements,
+                           summary=r.summary, version=r.version, updated_at=r.updated_at)
+
+
+def _survey(s: SatisfactionSurvey) -> SurveyOut:
+    return SurveyOut(id=s.pk, year=s.year, surveyed_on=s.surveyed_on, village_respondents=s.village_respondents,
+                     village_satisfied=s.village_satisfied, village_percent=s.village_percent,
+                     household_respondents=s.household_respondents, household_satisfied=s.household_satisfied,
+                     household_percent=s.household_percent, note=s.note)
+
+
+@router.get("/{team_id}/annual-reports/{year}", response={200: AnnualReportOut, 404: Error})
+def get_annual_report(request, team_id: int, year: Year):
+    """The team's 年度工作情况 (附件2) for the year: funds in 万元, village collective income, the 14-item
+    驻村工作实绩材料 ("1".."14" → text), the work summary, and the version to send back when editing."""
+    report = annual_report(team=team_get(actor=request.auth, team_id=team_id), year=year)
+    if report is None:
+        raise NotFound(f"{year} 年度工作情况尚未填报", code="annual_report_not_found")
+    return _report(report)
+
+
+@router.put("/{team_id}/annual-reports/{year}", response={200: AnnualReportOut, **ERRORS})
+def put_annual_report(request, team_id: int, year: Year, body: AnnualReportIn):
+    """Create or replace the year's report. `expected_version`: the version you read (omit for a new
+    report); another version stored answers 409. Investment-type funds and loans coordinated for
+    households are not counted (「投入资金情况不包括投资性资金」); a negative amount answers 400."""
+    team = team_get(actor=request.auth, team_id=team_id, action="workteam.manage")
+    data = body.dict()
+    expected = data.pop("expected_version")
+    return _report(services.annual_report_save(actor=request.auth, team=team, year=year, data=data,
+                                               expected_version=expected))
+
+
+@router.get("/{team_id}/surveys", response={200: list[SurveyOut], 404: Error})
+def list_surveys(request, team_id: int, year: Year | None = None):
+    """满意度测评, latest first; the first of a year is the one indicator 24 uses."""
+    return [_survey(s) for s in team_surveys(team=team_get(actor=request.auth, team_id=team_id), year=year)]
+
+
+@router.post("/{team_id}/surveys", response={201: SurveyOut, **ERRORS})
+def record_survey(request, team_id: int, body: SurveyIn):
+    """Record a survey; satisfied above respondents (a satisfaction over 100%) answers 400."""
+    team = team_get(actor=request.auth, team_id=team_id, action="workteam.manage")
+    data = body.dict()
+    year = data.pop("year")
+    return Status(201, _survey(services.survey_record(actor=request.auth, team=team, year=year, data=data)))
+
+
 @router.get("/{team_id}/findings", response={200: FindingsOut, 400: Error, 404: Error})
 def get_findings(request, team_id: int, year: Year):
-    """Findings for indicators 21-23 of zhangwu-2020-team computed from attendance, sign-offs and
-    members, with the evidence behind each count; usable as `findings` of a scoring run."""
+    """Findings of zhangwu-2020-team computed from the records, with the evidence behind each count:
+    11-12 (annual report), 14 and 16-18 (the village's households, pairings, measures and visits),
+    21-23 (attendance, sign-offs, members), 24 (latest survey). `missing` lists what must still be
+    entered; `findings` can be scored as they are once it is empty."""
     team = team_get(actor=request.auth, team_id=team_id)
-    result = team_findings(team=team, year=year, today=clock.today())
+    result = records_findings(team=team, year=year, today=clock.today())
     return FindingsOut(year=year, date_from=result["from"], date_to=result["to"], scheme="zhangwu-2020-team",
                        findings=result["findings"],
                        evidence=[{"indicator": e.indicator, "clause": e.clause, "count": e.count, "items": e.items}
-                                 for e in result["evidence"]])
+                                 for e in result["evidence"]],
+                       missing=result["missing"], sources=result["sources"])

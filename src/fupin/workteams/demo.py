@@ -1,6 +1,8 @@
 """Demo work teams: four dispatching units stationing teams in four villages of 哈尔套镇, Zhangwu
 (富有村委会 among them), with their members, one replacement, a year (2020) of daily attendance,
-the township Party secretary's sign-offs for January to November, and work logs.
+the township Party secretary's sign-offs for January to November, work logs, and for 2020 each
+team's 年度工作情况 (附件2: funds, village collective income, 驻村工作实绩材料, summary) and a
+满意度测评 in November, the month the county assesses the teams.
 
 Written directly in bulk (the data is known to be valid), with one audit event for the run.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -23,6 +26,8 @@ from fupin.workteams.models import (
     DispatchingUnit,
     LogKind,
     MemberChange,
+    SatisfactionSurvey,
+    TeamAnnualReport,
     TeamMember,
     TeamRole,
     UnitLevel,
@@ -78,6 +83,61 @@ LOG_TOPICS = [
 ]
 
 
+# village → (unit investment, coordinated project funds, goods, village collective income) in 万元;
+# (village respondents, satisfied), (poor households asked, satisfied); and what the team did. The
+# provincial department brings the most, as such units did; every figure leaves out investment-type
+# funds and loans coordinated for households.
+ANNUAL = {
+    "210922101202": (("8.50", "46.00", "3.20", "6.80"), (30, 28), (36, 33), {
+        "1": "研究制定村级党务和村务管理制度4项，召开两委会议24次，开展党员培训6次，选拔村级后备干部3名，培养入党积极分子3名",
+        "4": "帮扶12个养殖户、8个种植户扩大生产，协调贴息贷款为其中6户各申请5万元",
+        "5": "协调投入46万元，硬化村内水泥路3.2公里，铺设砂石路1.5公里",
+        "13": "化解邻里、土地、家庭等矛盾纠纷7起"}),
+    "210922101203": (("15.00", "82.50", "5.60", "9.20"), (30, 29), (42, 40), {
+        "1": "研究制定村务公开和财务管理制度5项，召开两委会议26次，培养入党积极分子4名",
+        "6": "协调投入18万元建设沼气池项目，处理22个养殖户粪污",
+        "8": "协调美丽乡村建设项目2个，投入64.5万元",
+        "12": "为村小学捐赠图书、文体器材折合人民币2.6万元"}),
+    "210922101204": (("60.00", "210.00", "12.80", "15.50"), (30, 30), (40, 39), {
+        "2": "投资20万元对村部和文化广场进行改扩建，捐赠办公、音像和文体设备折合8万元，建设公示亭1座",
+        "4": "帮扶25个养殖户、18个种植户扩大生产",
+        "9": "协调高标准田建设项目1200亩，投入150万元",
+        "10": "协调秸秆腐熟剂试验项目500亩，投入4.8万元",
+        "11": "开办“爱心超市”，接受捐赠3.6万元，帮助贫困人口86人、贫困学生12人"}),
+    "210922101206": (("5.00", "28.00", "6.50", "4.30"), (30, 26), (38, 33), {
+        "1": "召开两委会议20次，开展党员培训4次，培养入党积极分子3名",
+        "7": "争取补贴资金6万元，为40个农户落实节能炉改造项目",
+        "12": "为村小学捐赠图书、文体器材折合人民币6.5万元",
+        "14": "组织教师志愿者为留守儿童开展假期课业辅导"}),
+}
+SURVEYED_ON = dt.date(YEAR, 11, 18)
+SUMMARY = ("{year}年，工作队围绕脱贫攻坚收官，落实“两不愁三保障”，推进产业项目和基础设施建设，"
+           "坚持入户走访和帮扶记录，投入和协调资金共{total}万元，所驻村集体收入达到{income}万元。")
+
+
+def _annual(teams: list[WorkTeam], author) -> tuple[int, int]:
+    """The 2020 annual report and November survey of each demo team that has none yet."""
+    have_report = set(TeamAnnualReport.objects.filter(team__in=teams, year=YEAR).values_list("team_id", flat=True))
+    have_survey = set(SatisfactionSurvey.objects.filter(team__in=teams, year=YEAR).values_list("team_id", flat=True))
+    reports, surveys = [], []
+    for team in teams:
+        amounts, village, households, items = ANNUAL[team.village.code]
+        unit, coordinated, goods, income = (Decimal(a) for a in amounts)
+        if team.pk not in have_report:
+            reports.append(TeamAnnualReport(
+                team=team, year=YEAR, unit_investment=unit, coordinated_funds=coordinated, goods_value=goods,
+                village_collective_income=income, achievements=items, updated_by=author,
+                summary=SUMMARY.format(year=YEAR, total=unit + coordinated + goods, income=income)))
+        if team.pk not in have_survey:
+            surveys.append(SatisfactionSurvey(
+                team=team, year=YEAR, surveyed_on=SURVEYED_ON, village_respondents=village[0],
+                village_satisfied=village[1], household_respondents=households[0],
+                household_satisfied=households[1], note="县考核组入村测评", recorded_by=author))
+    TeamAnnualReport.objects.bulk_create(reports)
+    SatisfactionSurvey.objects.bulk_create(surveys)
+    return len(reports), len(surveys)
+
+
 def _working_days(month: dt.date, rng: random.Random, target: int) -> list[dt.date]:
     """About `target` days of the month on duty, weekdays first."""
     days = []
@@ -101,13 +161,22 @@ def demo_workteams(*, seed: int = 2020) -> dict:
     """Create the demo teams unless 富有村委会 already has one. Returns counts (zeros: already there)."""
     counts = {"units": 0, "teams": 0, "members": 0, "attendance_days": 0, "signoffs": 0, "logs": 0}
     if WorkTeam.objects.filter(village__code=TEAMS[0][0]).exists():
+        # A demo made before the annual reports existed gets them; the counts stay those of the teams.
+        demo_teams = list(WorkTeam.objects.select_related("village").filter(
+            village__code__in=ANNUAL, name__in=[t[1] for t in TEAMS], start_date=START))
+        added = _annual(demo_teams, User.objects.filter(username="officer").first())
+        if any(added):
+            audit_event(actor=None, action="workteam.demo", area_code=COUNTY.ljust(12, "0"), actor_name="demo",
+                        details={"annual_reports": added[0], "surveys": added[1]})
         return counts
     rng = random.Random(seed)
     county = Area.objects.current().get(code=COUNTY.ljust(12, "0"))
     secretary = User.objects.filter(username="township").first()
     member_user = User.objects.filter(username="workteam").first()
     clerk = User.objects.filter(username="clerk").first()
+    officer = User.objects.filter(username="officer").first()
     units = []
+    teams = []
     for name, level, body, leader, division, first in UNITS:
         unit, created = DispatchingUnit.objects.get_or_create(
             county=county, name=name,
@@ -120,6 +189,7 @@ def demo_workteams(*, seed: int = 2020) -> dict:
         village = Area.objects.current().get(code=code)
         team = WorkTeam.objects.create(unit=units[unit_index], village=village, name=team_name, start_date=START,
                                        end_date=END)
+        teams.append(team)
         counts["teams"] += 1
         members = []
         for name, role, sex, age, education, politics, phone, transferred in roster:
@@ -169,5 +239,7 @@ def demo_workteams(*, seed: int = 2020) -> dict:
         counts["logs"] += len(logs)
     AttendanceDay.objects.bulk_create(attendance, batch_size=2000)
     counts["attendance_days"] = len(attendance)
-    audit_event(actor=None, action="workteam.demo", area_code=county.code, details=counts, actor_name="demo")
+    reports, surveys = _annual(teams, officer)
+    audit_event(actor=None, action="workteam.demo", area_code=county.code, actor_name="demo",
+                details={**counts, "annual_reports": reports, "surveys": surveys})
     return counts

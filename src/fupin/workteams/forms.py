@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fupin.workteams.models import (
+    ACHIEVEMENT_ITEMS,
     ChangeKind,
     ChangeReason,
     Education,
@@ -94,3 +95,52 @@ class LogForm(forms.Form):
     day = forms.DateField(label=_("日期"), widget=DATE)
     kind = forms.ChoiceField(label=_("类型"), choices=LogKind.choices)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+NOT_INVESTMENT = _("「投入资金情况不包括投资性资金」：不含投资性资金，也不含为贫困户协调的贷款。单位：万元")
+
+
+class AnnualReportForm(forms.Form):
+    """附件2 工作情况表: the amounts, the 14 items of 驻村工作实绩材料 and the work summary. Amounts are
+    parsed as text so that the service can say what is wrong with a negative or malformed one."""
+
+    unit_investment = forms.CharField(label=_("帮扶单位投入资金数（万元）"), help_text=NOT_INVESTMENT)
+    coordinated_funds = forms.CharField(label=_("协调落实驻村项目资金（万元）"), help_text=NOT_INVESTMENT)
+    goods_value = forms.CharField(label=_("物资折款（万元）"), help_text=_("捐赠物资按折款计入投入资金总数"))
+    village_collective_income = forms.CharField(label=_("所驻村集体收入（万元）"))
+    summary = forms.CharField(label=_("工作总结"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, title in ACHIEVEMENT_ITEMS.items():
+            self.fields[f"item_{number}"] = forms.CharField(
+                label=f"{number}、{title}", required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+        self.order_fields(["unit_investment", "coordinated_funds", "goods_value", "village_collective_income",
+                           *(f"item_{n}" for n in ACHIEVEMENT_ITEMS), "summary"])
+
+    @staticmethod
+    def initial_from(report) -> dict:
+        if report is None:
+            return {"version": 0}
+        data = {key: report.__dict__[key] for key in ("unit_investment", "coordinated_funds", "goods_value",
+                                                       "village_collective_income", "summary", "version")}
+        data.update({f"item_{k}": v for k, v in report.achievements.items()})
+        return data
+
+    def report_data(self) -> dict:
+        data = {key: self.cleaned_data[key] for key in ("unit_investment", "coordinated_funds", "goods_value",
+                                                         "village_collective_income", "summary")}
+        data["achievements"] = {n: self.cleaned_data.get(f"item_{n}") or "" for n in ACHIEVEMENT_ITEMS}
+        return data
+
+
+class SurveyForm(forms.Form):
+    surveyed_on = forms.DateField(label=_("测评日期"), widget=DATE)
+    village_respondents = forms.IntegerField(label=_("所驻村参与测评人数"))
+    village_satisfied = forms.IntegerField(label=_("其中满意人数"))
+    household_respondents = forms.IntegerField(label=_("参与测评贫困户数"))
+    household_satisfied = forms.IntegerField(label=_("其中满意户数"),
+                                             help_text=_("满意度＝满意数÷参与测评数×100%，由系统计算"))
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)

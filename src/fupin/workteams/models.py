@@ -7,6 +7,8 @@ that keeps its record), so `fupin.accounts.access.scope` applies with ``village_
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -251,3 +253,114 @@ class WorkLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.day}"
+
+
+# 驻村工作实绩材料（模板）, 附件2: the fourteen items a team reports, each "×" a figure it fills in.
+ACHIEVEMENT_ITEMS = {
+    "1": "研究制定村级党务和村务管理制度、召开两委会议、党员走访培训、选拔村级后备干部和入党积极分子",
+    "2": "投资对村部和文化广场进行改扩建，捐赠办公、音像、文体设备，建设公示亭，开通远程党员教育设备",
+    "3": "协调资金建设满族风情文化广场、启动满族村寨项目",
+    "4": "帮扶养殖户、种植户扩大生产，协调无息贷款",
+    "5": "协调投入资金对村内道路进行整体规划建设（水泥路、砂石路、户户通）",
+    "6": "协调投入资金建设沼气池项目，处理养殖户粪污",
+    "7": "争取补贴资金，为农户落实节能炉改造项目",
+    "8": "协调美丽乡村建设项目",
+    "9": "协调高标准田建设项目",
+    "10": "协调秸秆腐熟剂试验项目",
+    "11": "开办“爱心超市”，接受捐赠，帮助贫困人口和贫困学生",
+    "12": "为村小学捐赠图书、文体器材",
+    "13": "化解邻里、土地、家庭等矛盾纠纷",
+    "14": "其他工作",
+}
+
+
+_WAN_YUAN = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00")}
+
+
+class TeamAnnualReport(models.Model):
+    """驻村工作队年度工作情况 (附件2 工作情况表): the funds a team's unit put in and coordinated, the
+    village's collective income, the 14-item 驻村工作实绩材料 and the 工作总结, one per team and year.
+    Amounts in 万元, as the form writes them. 「投入资金情况不包括投资性资金」: investment-type funds and
+    loans coordinated for households are not entered here."""
+
+    team = models.ForeignKey(WorkTeam, verbose_name="工作队", on_delete=models.CASCADE, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField("年度")
+    unit_investment = models.DecimalField("帮扶单位投入资金数（万元）", **_WAN_YUAN)
+    coordinated_funds = models.DecimalField("协调落实驻村项目资金（万元）", **_WAN_YUAN)
+    goods_value = models.DecimalField("物资折款（万元）", **_WAN_YUAN)
+    village_collective_income = models.DecimalField("所驻村集体收入（万元）", **_WAN_YUAN)
+    achievements = models.JSONField("驻村工作实绩材料", default=dict, blank=True)
+    summary = models.TextField("工作总结", blank=True)
+    version = models.PositiveIntegerField("版本号", default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "驻村工作队年度工作情况"
+        verbose_name_plural = "驻村工作队年度工作情况"
+        ordering = ["team", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="annual_report_once_per_team_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="annual_report_year_range"),
+            models.CheckConstraint(
+                condition=Q(unit_investment__gte=0) & Q(coordinated_funds__gte=0) & Q(goods_value__gte=0)
+                & Q(village_collective_income__gte=0),
+                name="annual_report_amounts_nonnegative"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annual_report_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.year}"
+
+    @property
+    def total_funds(self) -> Decimal:
+        """投入资金总数: the unit's own funds, the project funds it coordinated and goods at their value."""
+        return self.unit_investment + self.coordinated_funds + self.goods_value
+
+
+class SatisfactionSurvey(models.Model):
+    """满意度测评: how many of the village's respondents and of the poor households asked were satisfied
+    with the team (indicator 24: 所驻村满意度（%）×4 + 贫困户满意度（%）×4)."""
+
+    team = models.ForeignKey(WorkTeam, verbose_name="工作队", on_delete=models.CASCADE, related_name="surveys")
+    year = models.PositiveSmallIntegerField("年度")
+    surveyed_on = models.DateField("测评日期")
+    village_respondents = models.PositiveIntegerField("所驻村参与测评人数")
+    village_satisfied = models.PositiveIntegerField("所驻村满意人数")
+    household_respondents = models.PositiveIntegerField("参与测评贫困户数")
+    household_satisfied = models.PositiveIntegerField("满意贫困户数")
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "满意度测评"
+        verbose_name_plural = "满意度测评"
+        ordering = ["team", "-surveyed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(village_respondents__gte=1) & Q(household_respondents__gte=1),
+                                   name="survey_has_respondents"),
+            models.CheckConstraint(condition=Q(village_satisfied__lte=F("village_respondents"))
+                                   & Q(household_satisfied__lte=F("household_respondents")),
+                                   name="survey_satisfied_within_respondents"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="survey_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.surveyed_on}"
+
+    @staticmethod
+    def percent(satisfied: int, respondents: int) -> Decimal:
+        """satisfied ÷ respondents × 100, to two places (a whole 100 when everyone was satisfied)."""
+        return (Decimal(satisfied) * 100 / Decimal(respondents)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def village_percent(self) -> Decimal:
+        return self.percent(self.village_satisfied, self.village_respondents)
+
+    @property
+    def household_percent(self) -> Decimal:
+        return self.percent(self.household_satisfied, self.household_respondents)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Schema
 
@@ -147,6 +148,11 @@ class EvidenceOut(Schema):
     items: list[str]
 
 
+class SourceOut(Schema):
+    indicator: str
+    text: str
+
+
 class FindingsOut(Schema):
     year: int
     date_from: dt.date
@@ -154,3 +160,54 @@ class FindingsOut(Schema):
     scheme: str
     findings: dict
     evidence: list[EvidenceOut]
+    missing: list[str] = []
+    sources: list[SourceOut] = []
+
+
+class AnnualReportIn(Schema):
+    """Amounts in 万元. Not counted: investment-type funds and loans coordinated for households
+    (「投入资金情况不包括投资性资金」)."""
+
+    unit_investment: Decimal
+    coordinated_funds: Decimal
+    goods_value: Decimal
+    village_collective_income: Decimal
+    achievements: dict[str, str] = {}
+    summary: str = ""
+    expected_version: int | None = None
+
+
+class AnnualReportOut(Schema):
+    year: int
+    unit_investment: Decimal
+    coordinated_funds: Decimal
+    goods_value: Decimal
+    total_funds: Decimal
+    village_collective_income: Decimal
+    achievements: dict[str, str]
+    summary: str
+    version: int
+    updated_at: dt.datetime
+
+
+class SurveyIn(Schema):
+    year: int
+    surveyed_on: dt.date
+    village_respondents: int
+    village_satisfied: int
+    household_respondents: int
+    household_satisfied: int
+    note: str = ""
+
+
+class SurveyOut(Schema):
+    id: int
+    year: int
+    surveyed_on: dt.date
+    village_respondents: int
+    village_satisfied: int
+    village_percent: Decimal
+    household_respondents: int
+    household_satisfied: int
+    household_percent: Decimal
+    note: str

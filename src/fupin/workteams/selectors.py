@@ -17,6 +17,8 @@ from fupin.workteams.models import (
     AttendanceSignoff,
     DispatchingUnit,
     MemberChange,
+    SatisfactionSurvey,
+    TeamAnnualReport,
     TeamMember,
     TeamRole,
     WorkLog,
@@ -80,6 +82,21 @@ def team_changes(*, team: WorkTeam) -> QuerySet[MemberChange]:
 
 def team_logs(*, team: WorkTeam) -> QuerySet[WorkLog]:
     return team.logs.all()
+
+
+def annual_report(*, team: WorkTeam, year: int) -> TeamAnnualReport | None:
+    """The team's 年度工作情况 (附件2) for the year, if entered."""
+    return team.annual_reports.filter(year=year).select_related("updated_by").first()
+
+
+def team_surveys(*, team: WorkTeam, year: int | None = None) -> QuerySet[SatisfactionSurvey]:
+    """满意度测评 of the team, latest first (the first of a year is the one that counts)."""
+    qs = team.surveys.order_by("-surveyed_on", "-pk")
+    return qs.filter(year=year) if year is not None else qs
+
+
+def latest_survey(*, team: WorkTeam, year: int) -> SatisfactionSurvey | None:
+    return team_surveys(team=team, year=year).first()
 
 
 def team_months(team: WorkTeam, *, today: dt.date) -> list[dt.date]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from fupin.core import clock
 from fupin.core.errors import Conflict, ValidationFailed
 from fupin.core.validators import validate_phone
 from fupin.workteams.models import (
+    ACHIEVEMENT_ITEMS,
     AttendanceDay,
     AttendanceSignoff,
     ChangeKind,
@@ -27,7 +29,9 @@ from fupin.workteams.models import (
     LogKind,
     MemberChange,
     PoliticalStatus,
+    SatisfactionSurvey,
     Sex,
+    TeamAnnualReport,
     TeamMember,
     TeamRole,
     UnitLevel,
@@ -355,3 +359,170 @@ def work_log_add(*, actor, team: WorkTeam, day: dt.date, content: str, kind: str
     audit_event(actor=actor, action="workteam.log", target=log, area_code=team.village.code,
                 after={"day": day, "kind": kind, "length": len(content)})
     return log
+
+
+# --- annual situation (附件2) and satisfaction surveys -------------------------------------------
+
+MAX_WAN_YUAN = Decimal("1000000")  # 100亿元: far above any village's funds, well inside the column
+MAX_ACHIEVEMENT = 2000
+MAX_SUMMARY = 20000
+REPORT_AMOUNTS = {"unit_investment": "帮扶单位投入资金数", "coordinated_funds": "协调落实驻村项目资金",
+                  "goods_value": "物资折款", "village_collective_income": "所驻村集体收入"}
+
+
+def team_year(team: WorkTeam, year) -> int:
+    """A year of the team's period that has begun."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ValidationFailed(_("年度应为整数：%(v)s") % {"v": year}, code="bad_year")
+    if not team.start_date.year <= year <= team.end_date.year:
+        raise ValidationFailed(_("%(y)s 年不在工作队驻村期间（%(start)s 至 %(end)s）")
+                               % {"y": year, "start": team.start_date, "end": team.end_date},
+                               code="outside_team_period")
+    if year > clock.today().year:
+        raise ValidationFailed(_("%(y)s 年尚未开始") % {"y": year}, code="future_year")
+    return year
+
+
+def _amount(value, label: str, errors: dict, key: str) -> Decimal:
+    """An amount in 万元: required, at least 0, at most two decimal places."""
+    if value is None or value == "":
+        errors[key] = _("请填写%(label)s（万元，没有填 0）") % {"label": label}
+        return Decimal("0.00")
+    try:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors[key] = _("%(label)s应为数字（万元）：%(v)s") % {"label": label, "v": value}
+        return Decimal("0.00")
+    if amount < 0:
+        errors[key] = _("%(label)s不能为负数：%(v)s 万元") % {"label": label, "v": value}
+    elif amount >= MAX_WAN_YUAN:
+        errors[key] = _("%(label)s过大：%(v)s 万元") % {"label": label, "v": value}
+    elif amount != amount.quantize(Decimal("0.01")):
+        errors[key] = _("%(label)s最多保留两位小数（万元）：%(v)s") % {"label": label, "v": value}
+    return amount.quantize(Decimal("0.01")) if key not in errors else Decimal("0.00")
+
+
+def _achievements(value, errors: dict) -> dict[str, str]:
+    """The 14 items of 驻村工作实绩材料, "1".."14" → text; empty items are left out."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        errors["achievements"] = _("驻村工作实绩材料应为以项目序号 1–14 为键的内容")
+        return {}
+    clean = {}
+    for key, text in value.items():
+        key = str(key).strip()
+        if key not in ACHIEVEMENT_ITEMS:
+            errors["achievements"] = _("驻村工作实绩材料没有第 %(k)s 项（共 1–14 项）") % {"k": key}
+            continue
+        if text is not None and not isinstance(text, str):
+            errors["achievements"] = _("驻村工作实绩材料第 %(k)s 项应为文字") % {"k": key}
+            continue
+        text = (text or "").strip()
+        if len(text) > MAX_ACHIEVEMENT:
+            errors["achievements"] = _("驻村工作实绩材料第 %(k)s 项不能超过%(n)s个字") % {"k": key, "n": MAX_ACHIEVEMENT}
+        elif text:
+            clean[key] = text
+    return dict(sorted(clean.items(), key=lambda item: int(item[0])))
+
+
+def _report_snapshot(report: TeamAnnualReport | None) -> dict | None:
+    if report is None:
+        return None
+    return {**{key: str(getattr(report, key)) for key in REPORT_AMOUNTS}, "version": report.version,
+            "achievements": sorted(report.achievements, key=int), "summary_length": len(report.summary)}
+
+
+@transaction.atomic
+def annual_report_save(*, actor, team: WorkTeam, year: int, data: dict,
+                       expected_version: int | None = None) -> TeamAnnualReport:
+    """Create or replace the team's 年度工作情况 (附件2) for `year`. `expected_version` is the version the
+    editor read (none or 0 for a new report); another version stored means someone saved in between,
+    and the save is refused as a Conflict."""
+    require(actor, "workteam.manage", team.village.code)
+    year = team_year(team, year)
+    errors: dict[str, str] = {}
+    clean = {key: _amount(data.get(key), _(label), errors, key) for key, label in REPORT_AMOUNTS.items()}
+    clean["achievements"] = _achievements(data.get("achievements"), errors)
+    clean["summary"] = _text(data.get("summary"), _("工作总结"), errors, "summary", max_length=MAX_SUMMARY,
+                             required=False)
+    _refuse(errors)
+    current = TeamAnnualReport.objects.select_for_update().filter(team=team, year=year).first()
+    stored = current.version if current is not None else 0
+    if (expected_version or 0) != stored:
+        raise Conflict(_("%(y)s 年度工作情况已被他人修改（现为第 %(a)s 版，您读取的是第 %(b)s 版），请刷新后重试")
+                       % {"y": year, "a": stored, "b": expected_version or 0}, code="stale_version")
+    before = _report_snapshot(current)
+    if current is None:
+        try:
+            with transaction.atomic():
+                report = TeamAnnualReport.objects.create(team=team, year=year, updated_by=actor, **clean)
+        except IntegrityError:
+            raise Conflict(_("%(y)s 年度工作情况刚刚已被他人填报，请刷新后重试") % {"y": year},
+                           code="stale_version") from None
+    else:
+        report = current
+        for key, value in clean.items():
+            setattr(report, key, value)
+        report.version += 1
+        report.updated_by = actor
+        report.save()
+    audit_event(actor=actor, action="workteam.annual_report", target=report, area_code=team.village.code,
+                before=before, after={"year": year, **_report_snapshot(report)})
+    return report
+
+
+def _count(value, label: str, errors: dict, key: str, *, least: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        errors[key] = (_("%(label)s应为不小于 %(n)s 的整数：%(v)s") % {"label": label, "n": least, "v": value})
+        return 0
+    return value
+
+
+@transaction.atomic
+def survey_record(*, actor, team: WorkTeam, year: int, data: dict) -> SatisfactionSurvey:
+    """满意度测评 of the team for `year`: respondents and satisfied in the village and among the poor
+    households. Satisfied can never exceed respondents, so a satisfaction above 100% cannot be stored.
+    A correction is a new survey: the latest one of the year counts."""
+    require(actor, "workteam.manage", team.village.code)
+    year = team_year(team, year)
+    errors: dict[str, str] = {}
+    surveyed_on = data.get("surveyed_on")
+    if isinstance(surveyed_on, str):
+        try:
+            surveyed_on = dt.date.fromisoformat(surveyed_on.strip())
+        except ValueError:
+            errors["surveyed_on"] = _("测评日期格式应为 YYYY-MM-DD：%(v)s") % {"v": surveyed_on}
+    if "surveyed_on" not in errors:
+        if not isinstance(surveyed_on, dt.date):
+            errors["surveyed_on"] = _("请填写测评日期")
+        elif surveyed_on.year != year:
+            errors["surveyed_on"] = _("测评日期 %(d)s 不在 %(y)s 年内") % {"d": surveyed_on, "y": year}
+        elif not team.covers(surveyed_on):
+            errors["surveyed_on"] = _("测评日期 %(d)s 不在工作队驻村期间（%(start)s 至 %(end)s）") % {
+                "d": surveyed_on, "start": team.start_date, "end": team.end_date}
+        elif surveyed_on > clock.today():
+            errors["surveyed_on"] = _("测评日期 %(d)s 晚于今天") % {"d": surveyed_on}
+    counts = {}
+    for group, label in (("village", _("所驻村")), ("household", _("贫困户"))):
+        respondents = _count(data.get(f"{group}_respondents"), _("%(g)s参与测评数") % {"g": label}, errors,
+                             f"{group}_respondents", least=1)
+        satisfied = _count(data.get(f"{group}_satisfied"), _("%(g)s满意数") % {"g": label}, errors,
+                           f"{group}_satisfied")
+        if respondents and satisfied > respondents:
+            errors[f"{group}_satisfied"] = _("%(g)s满意数 %(s)s 超过参与测评数 %(r)s，满意度不能超过100%%") % {
+                "g": label, "s": satisfied, "r": respondents}
+        counts[f"{group}_respondents"], counts[f"{group}_satisfied"] = respondents, satisfied
+    note = _text(data.get("note"), _("说明"), errors, "note", max_length=300, required=False)
+    _refuse(errors)
+    survey = SatisfactionSurvey.objects.create(team=team, year=year, surveyed_on=surveyed_on, note=note,
+                                               recorded_by=actor, **counts)
+    audit_event(actor=actor, action="workteam.survey", target=survey, area_code=team.village.code,
+                after={"year": year, "surveyed_on": surveyed_on, **counts,
+                       "village_percent": str(survey.village_percent),
+                       "household_percent": str(survey.household_percent)})
+    return survey

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:team_id>/attendance/<str:month>/", views.attendance_view, name="attendance"),
     path("<int:team_id>/attendance/<str:month>/signoff/", views.attendance_signoff_view, name="signoff"),
     path("<int:team_id>/logs/", views.logs_view, name="logs"),
+    path("<int:team_id>/annual/<int:year>/", views.annual_report_edit, name="annual_report"),
+    path("<int:team_id>/surveys/<int:year>/new/", views.survey_new, name="survey_new"),
 ]

@@ -1,5 +1,6 @@
-"""Pages of the work-team context: team list, dispatching units, the team page with its members,
-the attendance month grid with the township sign-off, and work logs."""
+"""Pages of the work-team context: team list, dispatching units, the team page with its members, the
+year's situation (附件2), surveys and assessment findings, the attendance month grid with the township
+sign-off, and work logs."""
 
 from __future__ import annotations
 
@@ -14,23 +15,34 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.access import can, require, scope
 from fupin.areas.models import Area, AreaLevel
+from fupin.assessment.records import records_findings
 from fupin.core import clock
 from fupin.core.errors import ApplicationError
 from fupin.web.decorators import requires
 from fupin.web.tables import Column, Filter, Table
 from fupin.workteams import services
-from fupin.workteams.forms import ChangeForm, LogForm, MemberForm, NewMemberForm, TeamForm, UnitForm
-from fupin.workteams.models import AttendanceDay, UnitLevel, WorkLog, WorkTeam
+from fupin.workteams.forms import (
+    AnnualReportForm,
+    ChangeForm,
+    LogForm,
+    MemberForm,
+    NewMemberForm,
+    SurveyForm,
+    TeamForm,
+    UnitForm,
+)
+from fupin.workteams.models import ACHIEVEMENT_ITEMS, AttendanceDay, UnitLevel, WorkLog, WorkTeam
 from fupin.workteams.selectors import (
+    annual_report,
     attendance_month,
     member_get,
     team_changes,
-    team_findings,
     team_get,
     team_leader,
     team_logs,
     team_members,
     team_months,
+    team_surveys,
     teams_visible,
     units_visible,
 )
@@ -160,6 +172,13 @@ def _year_of(request, team: WorkTeam) -> int:
     return int(value) if value.isdigit() and team.start_date.year <= int(value) <= team.end_date.year else default
 
 
+def _findings(team: WorkTeam, year: int, today: dt.date) -> tuple[dict | None, str]:
+    try:
+        return records_findings(team=team, year=year, today=today), ""
+    except ApplicationError as exc:
+        return None, exc.message
+
+
 @requires("workteam.view")
 def team_detail(request, team_id: int):
     team = team_get(actor=request.user, team_id=team_id)
@@ -168,13 +187,71 @@ def team_detail(request, team_id: int):
     year = _year_of(request, team)
     signed = {s.month: s for s in team.signoffs.all()}
     months = [(m, signed.get(m)) for m in team_months(team, today=today)]
+    findings, findings_error = _findings(team, year, today)
+    report = annual_report(team=team, year=year)
+    achievements = [(n, title, report.achievements.get(n, "")) for n, title in ACHIEVEMENT_ITEMS.items()
+                    if report and report.achievements.get(n)]
     return render(request, "workteams/team_detail.html", {
         "team": team, "leader": team_leader(team), "members": members, "changes": team_changes(team=team)[:20],
-        "months": months, "findings": team_findings(team=team, year=year, today=today), "year": year,
+        "months": months, "findings": findings, "findings_error": findings_error, "year": year,
         "years": list(range(team.start_date.year, min(team.end_date, today).year + 1)),
+        "report": report, "achievements": achievements, "surveys": team_surveys(team=team, year=year),
         "can_manage": can(request.user, "workteam.manage", team.village.code),
         "can_log": can(request.user, "workteam.log", team.village.code),
     })
+
+
+def _managed_year(request, team_id: int, year: int):
+    """The team and the year being edited, or a redirect with the reason the year cannot be."""
+    team = team_get(actor=request.user, team_id=team_id, action="workteam.manage")
+    try:
+        services.team_year(team, year)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return team, redirect("workteams:team", team.pk)
+    return team, None
+
+
+def _back_to_year(team: WorkTeam, year: int) -> str:
+    return f"{reverse('workteams:team', args=[team.pk])}?year={year}"
+
+
+@requires("workteam.manage")
+def annual_report_edit(request, team_id: int, year: int):
+    team, refused = _managed_year(request, team_id, year)
+    if refused:
+        return refused
+    current = annual_report(team=team, year=year)
+    form = AnnualReportForm(request.POST or None, initial=AnnualReportForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.annual_report_save(actor=request.user, team=team, year=year, data=form.report_data(),
+                                        expected_version=form.cleaned_data["version"])
+        except ApplicationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存 %(y)s 年度工作情况") % {"y": year})
+            return redirect(_back_to_year(team, year))
+    return _form_page(request, form, title=_("%(y)s 年度工作情况（附件2）：%(team)s") % {"y": year, "team": team.name},
+                      back=_back_to_year(team, year), back_label=team.name)
+
+
+@requires("workteam.manage")
+def survey_new(request, team_id: int, year: int):
+    team, refused = _managed_year(request, team_id, year)
+    if refused:
+        return refused
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_record(actor=request.user, team=team, year=year, data=form.cleaned_data)
+        except ApplicationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已登记满意度测评"))
+            return redirect(_back_to_year(team, year))
+    return _form_page(request, form, title=_("%(y)s 年满意度测评：%(team)s") % {"y": year, "team": team.name},
+                      back=_back_to_year(team, year), back_label=team.name)
 
 
 @requires("workteam.manage")
