@@ -4,6 +4,7 @@ the household's record in the engine's input shape, and the decisions with their
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -82,6 +83,44 @@ def _yes_no(value):
     return value
 
 
+MISSING_PREFIX = "missing value / 缺少数据: "
+
+
+def readable_error(message, pack: Pack):
+    """A missing-value error as a reader can act on it: the fields' labels, and where each is collected
+    (the registry's fields in the household record, the packs' own inputs at the monitoring screening).
+    An error inherited from a rule this one depends on names that rule."""
+    if not isinstance(message, str) or MISSING_PREFIX not in message:
+        return message
+    head, listed = message.split(MISSING_PREFIX, 1)
+    registry, screening = [], []
+    for name in listed.split(", "):
+        entity, field = ("person", name.split(".", 1)[1]) if name.startswith("members.") else ("household", name)
+        spec = pack.catalogue.get(entity, field)
+        label = (spec.label or field) if spec else name
+        (screening if spec is not None and spec.origin == "policy" else registry).append(label)
+    parts = []
+    if registry:
+        parts.append(_("户信息未填：%(f)s") % {"f": "、".join(registry)})
+    if screening:
+        parts.append(_("需在防返贫监测排查时登记：%(f)s") % {"f": "、".join(screening)})
+    text = _("无法判定（%(p)s）") % {"p": "；".join(parts)}
+    rules = re.findall(r"depends on rules\.(\w+)", head)
+    if rules:
+        titles = {r.id: r.title for r in pack.rules}
+        text = _("依赖的规则“%(r)s”%(t)s") % {"r": titles.get(rules[-1], rules[-1]), "t": text}
+    return text
+
+
+def _readable_reason(line, pack: Pack):
+    """A reason line ending in a missing-value error (无法判定 cannot decide: ...) made readable."""
+    if not isinstance(line, str) or MISSING_PREFIX not in line:
+        return line
+    starts = [i for i in (line.find("depends on rules."), line.find(MISSING_PREFIX)) if i >= 0]
+    start = min(starts)
+    return line[:start].replace("无法判定 cannot decide: ", "") + readable_error(line[start:], pack)
+
+
 def stored_cell(decision) -> str:
     """A stored decision as the page shows it: 是/否, the amount or class, or why it could not be decided."""
     if decision is None:
@@ -104,10 +143,13 @@ def policy_rows(evaluation: HouseholdEvaluation) -> dict:
         status_text = {"not_applicable": _("不适用"), "error": _("无法判定")}
         value = shown.get("value") if shown["status"] == "ok" else shown.get("error") or status_text.get(
             shown["status"], shown["status"])
-        value = _yes_no(value)
+        value = _yes_no(readable_error(value, evaluation.pack))
         kept = stored.get(rule_id)
         rows.append({"id": rule_id, "title": titles.get(rule_id, rule_id), "status": shown["status"],
                      "value": value, "reasons": shown.get("reasons", []), "stored": stored_cell(kept),
                      "stored_differs": kept is not None and (kept.status != shown["status"] or (
                          shown["status"] == "ok" and _yes_no(kept.value) != value and kept.value != str(value)))})
+    for row in rows:
+        row["stored"] = readable_error(row["stored"], evaluation.pack)
+        row["reasons"] = [_readable_reason(line, evaluation.pack) for line in row["reasons"]]
     return {"pack": evaluation.pack.key, "as_of": evaluation.as_of, "rows": rows, "run": run}
