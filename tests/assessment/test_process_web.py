@@ -163,3 +163,46 @@ def test_who_may_rank(client, make_user, people, round_, role, area, allowed):
     client.post(f"/assessment/rounds/{round_.pk}/rank/", {"expected_version": 1})
     round_.refresh_from_db()
     assert (round_.status == RoundStatus.RANKED) is allowed
+
+
+def _sheet_text(content: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
+
+
+def test_forms_are_downloaded_filled_from_the_process(client, people, round_):
+    through_county(round_, people)
+    entry = _ours(round_)
+    client.force_login(people.leader)
+    sheet = client.get(f"/assessment/entries/{entry.pk}/forms/self.xlsx")
+    assert sheet.status_code == 200 and "驻村工作队队长签字" in _sheet_text(sheet.content)
+    assert client.get(f"/assessment/entries/{entry.pk}/forms/county.xlsx").status_code == 409  # not ranked
+    situation = _sheet_text(client.get(f"/assessment/entries/{entry.pk}/forms/situation.xlsx").content)
+    assert "彰武县卫生健康局" in situation and "13904180101" not in situation  # the phone is masked for a member
+    assert client.get(f"/assessment/entries/{entry.pk}/forms/nothing.xlsx").status_code == 404
+
+    client.force_login(people.officer)
+    services_rank = client.post(f"/assessment/rounds/{round_.pk}/rank/", {"expected_version": 1})
+    assert services_rank.status_code == 302
+    ranking = _sheet_text(client.get(f"/assessment/rounds/{round_.pk}/forms/ranking.xlsx").content)
+    assert "县级排序表" in ranking and "县卫健局驻富有村工作队" in ranking
+    county = _sheet_text(client.get(f"/assessment/entries/{entry.pk}/forms/county.xlsx").content)
+    assert "县考核组负责人签字" in county
+    client.force_login(people.leader)  # before publication the ranking stays with the county
+    assert client.get(f"/assessment/rounds/{round_.pk}/forms/ranking.xlsx").status_code == 404
+
+
+def test_forms_through_the_api(client, people, round_, token_for):
+    entry = _ours(round_)
+    self_assess(entry, people.leader)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(people.leader)}"}
+    r = client.get(f"/api/assessment/entries/{entry.pk}/forms/self.xlsx", **headers)
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    r = client.get(f"/api/assessment/rounds/{round_.pk}/forms/ranking.xlsx", **headers)
+    assert r.status_code == 404
+    r = client.get(f"/api/assessment/entries/{entry.pk}/forms/self.doc", **headers)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_form"

@@ -152,13 +152,7 @@ def round_rank(*, actor, round_: AssessmentRound, expected_version) -> Assessmen
             raise ValidationFailed(_("还有%(n)s个工作队未完成县级考核评价：%(names)s") % {
                 "n": len(pending), "names": "、".join(pending[:5]) + ("……" if len(pending) > 5 else "")},
                 code="entries_pending", details={"teams": pending})
-        scheme = scheme_get(round_.scheme_id, options=round_.options)
-        subjects = [{"id": str(e.pk), "name": e.team.name, "group": round_.county.name, "findings": county_findings(e)}
-                    for e in entries]
-        try:
-            run = score_run(scheme, {"subjects": subjects})
-        except AssessmentError as exc:
-            raise ValidationFailed(exc.messages[0], code="bad_findings", details={"problems": exc.messages}) from exc
+        run = round_run(round_, entries)
         for entry in entries:
             result = run.subject(str(entry.pk))
             entry.score, entry.rank = result.score, result.rank
@@ -174,6 +168,20 @@ def round_rank(*, actor, round_: AssessmentRound, expected_version) -> Assessmen
         audit_event(actor=actor, action="assessment.ranked", target=round_, area_code=round_.county.code,
                     after={"ranking": [[e.rank, e.team.name, str(e.score)] for e in sorted(entries, key=lambda e: e.rank)]})
     return round_
+
+
+def round_run(round_: AssessmentRound, entries: list[AssessmentEntry] | None = None):
+    """All teams scored together on the county's findings (comparative indicators against each
+    other), in listing order so that ties follow it."""
+    if entries is None:
+        entries = list(round_.entries.select_related("team").order_by("listing_order"))
+    scheme = scheme_get(round_.scheme_id, options=round_.options)
+    subjects = [{"id": str(e.pk), "name": e.team.name, "group": round_.county.name, "findings": county_findings(e)}
+                for e in entries]
+    try:
+        return score_run(scheme, {"subjects": subjects})
+    except AssessmentError as exc:
+        raise ValidationFailed(exc.messages[0], code="bad_findings", details={"problems": exc.messages}) from exc
 
 
 def round_approve(*, actor, round_: AssessmentRound, expected_version, approval_ref: str) -> AssessmentRound:

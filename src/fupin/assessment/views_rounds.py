@@ -5,6 +5,7 @@ from the records, the explained score, the city's spot check)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.access import actor_prefixes, can
 from fupin.areas.models import Area, AreaLevel
 from fupin.assessment import services
+from fupin.assessment.downloads import ENTRY_FORMS, ROUND_FORMS, entry_form, round_form
 from fupin.assessment.findings_form import form_parts, parse_findings, parse_notes
 from fupin.assessment.materials import BY_KEY, PARTIES
 from fupin.assessment.models import RoundStatus, SpotCheck
@@ -73,6 +75,7 @@ def round_detail(request, round_id: int):
         "may_approve": may_approve and round_.status == RoundStatus.RANKED,
         "may_publish": may_approve and round_.status == RoundStatus.APPROVED,
         "may_mark": may_score, "materials": materials_table(round_, entries), "parties": PARTIES,
+        "round_forms": ROUND_FORMS,
         "statuses": RoundStatus})
 
 
@@ -138,7 +141,7 @@ def _entry_page(request, entry, *, posted: dict | None = None, status: int = 200
         "may_spot_check": (spot is None and entry.round.status == RoundStatus.APPROVED
                            and can(request.user, "assessment.score", entry.area.code)),
         "four_checks": services.FOUR_CHECKS, "visit_slots": range(1, services.HOUSEHOLD_VISITS + 1),
-        "spot_posted": posted.get("spot", {})}, status=status)
+        "spot_posted": posted.get("spot", {}), "entry_forms": ENTRY_FORMS}, status=status)
 
 
 @requires("assessment.view")
@@ -184,3 +187,28 @@ def entry_act(request, entry_id: int, act: str):
         entry.refresh_from_db()
         return _entry_page(request, entry, posted=posted, status=exc.status)
     return redirect("assessment:entry", entry.pk)
+
+
+def _file(data: bytes, filename: str, fmt: str) -> HttpResponse:
+    from fupin.assessment.api_rounds import _download
+
+    return _download(data, filename, fmt)
+
+
+@requires("assessment.view")
+def round_download(request, round_id: int, name: str, fmt: str):
+    round_ = round_get(actor=request.user, round_id=round_id)
+    if not scores_visible(actor=request.user, round_=round_):
+        from fupin.core.errors import NotFound
+
+        raise NotFound(_("考核结果公布前，排序表由县级查看"), code="not_published")
+    data, filename = round_form(round_=round_, name=name, fmt=fmt)
+    return _file(data, filename, fmt)
+
+
+@requires("assessment.view")
+def entry_download(request, entry_id: int, name: str, fmt: str):
+    entry = entry_get(actor=request.user, entry_id=entry_id)
+    data, filename = entry_form(actor=request.user, entry=entry, name=name, fmt=fmt,
+                                show_scores=scores_visible(actor=request.user, round_=entry.round))
+    return _file(data, filename, fmt)
