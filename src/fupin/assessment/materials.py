@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from fupin.assessment.forms.materials import MATERIALS as LISTS
 
 ONCE_PER_ROUND = {"county.ranking"}
+SHORT = {"team.self_form": "自评表", "team.proof": "实绩证明材料", "team.situation_form": "工作情况表及证明",
+         "county.ranking": "县级排序表", "county.evaluation_form": "县级考核评价表", "county.self_form": "自评表",
+         "county.situation_form": "工作情况表、扣分证明"}
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,10 @@ class Material:
     party: str  # "team" | "county"
     title: str
     per_team: bool = True
+
+    @property
+    def short(self) -> str:
+        return SHORT.get(self.key, self.title)
 
 
 MATERIALS: tuple[Material, ...] = tuple(

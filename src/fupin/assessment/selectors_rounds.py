@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from fupin.accounts.access import access_object, actor_prefixes, can, scope
-from fupin.assessment.materials import MATERIALS
+from fupin.assessment.materials import MATERIALS, PARTIES
 from fupin.assessment.models import AssessmentEntry, AssessmentRound, RoundStatus
 from fupin.assessment.services import is_team_leader
 from fupin.core.errors import NotFound
@@ -94,14 +94,15 @@ def entry_acts(*, actor, entry: AssessmentEntry) -> Acts:
     )
 
 
-def materials_table(round_: AssessmentRound, entries: list[AssessmentEntry]) -> list[dict]:
-    """附件4 as rows: each material, and per team (or once) whether and when it was handed in."""
+def materials_table(round_: AssessmentRound, entries: list[AssessmentEntry]) -> dict:
+    """附件4 as a grid: a row per team, a column per item handed in per team (grouped by who hands it
+    in), and the county's once-per-round items apart."""
     done = {(m.entry_id, m.key): m for m in round_.materials.all()}
-    rows = []
-    for material in MATERIALS:
-        if material.per_team:
-            cells = [{"entry": e, "item": done.get((e.pk, material.key))} for e in entries]
-        else:
-            cells = [{"entry": None, "item": done.get((None, material.key))}]
-        rows.append({"material": material, "cells": cells})
-    return rows
+    columns = [m for m in MATERIALS if m.per_team]
+    groups = [{"title": title, "span": sum(1 for m in columns if m.party == party)} for party, title in PARTIES.items()]
+    return {
+        "columns": columns, "groups": [g for g in groups if g["span"]],
+        "rows": [{"entry": e, "cells": [{"material": m, "item": done.get((e.pk, m.key))} for m in columns]}
+                 for e in entries],
+        "round_items": [{"material": m, "item": done.get((None, m.key))} for m in MATERIALS if not m.per_team],
+    }

@@ -15,7 +15,7 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.assessment import services
 from fupin.assessment.downloads import ENTRY_FORMS, ROUND_FORMS, entry_form, round_form
 from fupin.assessment.findings_form import form_parts, parse_findings, parse_notes
-from fupin.assessment.materials import BY_KEY, PARTIES
+from fupin.assessment.materials import BY_KEY
 from fupin.assessment.models import RoundStatus, SpotCheck
 from fupin.assessment.selectors import scheme_get, schemes_visible
 from fupin.assessment.selectors_rounds import (
@@ -74,7 +74,7 @@ def round_detail(request, round_id: int):
         "may_rank": may_score and round_.status in (RoundStatus.OPEN, RoundStatus.RANKED),
         "may_approve": may_approve and round_.status == RoundStatus.RANKED,
         "may_publish": may_approve and round_.status == RoundStatus.APPROVED,
-        "may_mark": may_score, "materials": materials_table(round_, entries), "parties": PARTIES,
+        "may_mark": may_score, "materials": materials_table(round_, entries),
         "round_forms": ROUND_FORMS,
         "statuses": RoundStatus})
 
