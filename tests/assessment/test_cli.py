@@ -97,3 +97,17 @@ def test_exit_code_and_stderr(tmp_path):
                              "--input", write(tmp_path, document)], capture_output=True, text=True, timeout=120,
                             env={"FUPIN_DEBUG": "1", "FUPIN_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert result.returncode != 0 and "未知的指标“25”" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.django_db
+def test_score_writes_the_official_sheets(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "sheets"
+    assess("score", "--scheme", "zhangwu-2020-team", "--input", write(tmp_path, TEAMS), "--sheets", str(folder))
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["001-a.pdf", "001-a.xlsx", "002-b.pdf", "002-b.xlsx", "ranking-all.xlsx"]
+    assert (folder / "001-a.pdf").read_bytes().startswith(b"%PDF")
+    sheet = load_workbook(folder / "001-a.xlsx").active
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "县考核组负责人签字" in text and "83.7" in text

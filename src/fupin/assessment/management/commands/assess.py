@@ -40,6 +40,9 @@ class Command(FupinCommand):
         score.add_argument("--version", type=int, help="scheme version (default: the latest) / 方案版本")
         score.add_argument("--all", action="store_true",
                            help="explain full-mark indicators too / 满分指标也逐项说明")
+        score.add_argument("--sheets", metavar="DIR",
+                           help="also write each subject's score sheet (附件1 layout, .xlsx and .pdf) into DIR, "
+                                "and the county ranking (附件3) for team schemes / 输出评分表")
         self.add_json_flag(score)
         check = sub.add_parser("check", help="check scheme files in every option variant / 检查方案文件")
         check.add_argument("files", nargs="*", help="TOML files (default: the shipped schemes) / 方案文件")
@@ -90,7 +93,32 @@ class Command(FupinCommand):
                                  version=options.get("version"))
         except ApplicationError as exc:
             _fail(exc)
+        if options.get("sheets"):
+            self._sheets(run, Path(options["sheets"]))
         self.emit(run.as_dict(), options, text=run_text(run, every_indicator=options["all"]))
+
+    def _sheets(self, run, folder: Path) -> None:
+        """The official sheets of a scoring run: one score sheet per subject (county version), and for
+        team schemes the ranking of each group (county)."""
+        from fupin.assessment import forms
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for subject in run.subjects:
+                stem = folder / f"{subject.position + 1:03d}-{subject.id}"
+                stem.with_suffix(".xlsx").write_bytes(forms.score_sheet_xlsx(
+                    run.scheme, subject, version="county", subject_name=subject.name))
+                stem.with_suffix(".pdf").write_bytes(forms.form_pdf(
+                    "score_sheet", run.scheme, subject, version="county", subject_name=subject.name))
+            if run.scheme.subject == "team":
+                for group in sorted({s.group for s in run.subjects}):
+                    rows = forms.ranking_rows(run, group=group)
+                    (folder / f"ranking-{group or 'all'}.xlsx").write_bytes(forms.county_ranking_xlsx(
+                        rows, county_name=group or "（未分组）", year=run.scheme.year))
+        except ApplicationError as exc:
+            _fail(exc)
+        except OSError as exc:
+            raise CommandError(f"无法写入 {folder}：{exc.strerror}") from exc
 
     def stdin_text(self) -> str:
         import sys
