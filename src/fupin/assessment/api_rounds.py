@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from fupin.api.schemas import Error, Year
 from fupin.assessment import services
@@ -272,3 +272,30 @@ def entry_form_file(request, entry_id: int, name: str, fmt: str):
     e = entry_get(actor=request.auth, entry_id=entry_id)
     return _download(*entry_form(actor=request.auth, entry=e, name=name, fmt=fmt,
                                  show_scores=scores_visible(actor=request.auth, round_=e.round)), fmt)
+
+
+@router.post("/entries/{entry_id}/evidence", response={201: list[dict], **ERRORS})
+def add_evidence(request, entry_id: int, files: File[list[UploadedFile]], kind: Form[str],
+                 indicator: Form[str] = "", note: Form[str] = ""):
+    """Supporting files (multipart): `kind` proof (the team leader's proof of achievements) or deduction
+    (the county's 扣分证明, with the `indicator`)."""
+    from fupin.assessment.services import evidence_add
+
+    e = entry_get(actor=request.auth, entry_id=entry_id)
+    made = evidence_add(actor=request.auth, entry=e, uploads=files, kind=kind, indicator=indicator, note=note)
+    return Status(201, [{"id": m.pk, "file_name": m.file_name, "size": m.size, "sha256": m.sha256, "kind": m.kind,
+                         "indicator": m.indicator} for m in made])
+
+
+@router.get("/entries/{entry_id}/evidence/{evidence_id}", response={200: None, **ERRORS})
+def get_evidence(request, entry_id: int, evidence_id: int):
+    from fupin.assessment.services import EVIDENCE_AREA
+    from fupin.core.errors import NotFound
+    from fupin.core.uploads import file_response
+
+    e = entry_get(actor=request.auth, entry_id=entry_id)
+    item = e.evidence.filter(pk=evidence_id).first()
+    response = file_response(EVIDENCE_AREA, item.stored_name, item.file_name) if item else None
+    if response is None:
+        raise NotFound("佐证材料不存在或文件已不在服务器上", code="evidence_not_found")
+    return response

@@ -151,3 +151,35 @@ class MaterialSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.submitted_on}"
+
+
+class EvidenceKind(models.TextChoices):
+    PROOF = "proof", "工作实绩证明材料"
+    DEDUCTION = "deduction", "县级评价扣分证明"
+
+
+class AssessmentEvidence(models.Model):
+    """A supporting file of one team's assessment: the team's proof of achievements, or the county's
+    evidence for a deduction (扣分证明, naming the indicator). Kept in the data folder, served only
+    through the scoped views."""
+
+    entry = models.ForeignKey(AssessmentEntry, verbose_name="考核对象", on_delete=models.CASCADE,
+                              related_name="evidence")
+    kind = models.CharField("类型", max_length=10, choices=EvidenceKind.choices)
+    indicator = models.CharField("指标", max_length=10, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    file_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField("存储名", max_length=80, unique=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "考核佐证材料"
+        verbose_name_plural = verbose_name
+        ordering = ["entry", "kind", "indicator", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name

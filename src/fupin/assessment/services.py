@@ -15,7 +15,9 @@ from fupin.assessment.engine import AssessmentError, score_run
 from fupin.assessment.materials import BY_KEY
 from fupin.assessment.models import (
     AssessmentEntry,
+    AssessmentEvidence,
     AssessmentRound,
+    EvidenceKind,
     MaterialSubmission,
     RoundStatus,
     SpotCheck,
@@ -25,6 +27,9 @@ from fupin.assessment.selectors import applies_to, scheme_get
 from fupin.audit.services import audit_event
 from fupin.core import clock
 from fupin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from fupin.core.uploads import check_uploads
+from fupin.core.uploads import discard as discard_uploads
+from fupin.core.uploads import store as store_upload
 from fupin.workflow.models import OPEN_STATUSES, ReviewStatus
 from fupin.workflow.services import review_decide, review_open, review_resubmit
 from fupin.workteams.models import TeamRole, WorkTeam
@@ -423,3 +428,49 @@ def material_mark(*, actor, round_: AssessmentRound, key: str, entry: Assessment
         audit_event(actor=actor, action="assessment.material", target=round_, area_code=area_code,
                     after={"key": key, "entry": entry.pk if entry else None, "on": day.isoformat()})
     return item
+
+
+# --- supporting files ------------------------------------------------------------------------------
+
+EVIDENCE_AREA = "assessment/evidence"
+
+
+def evidence_add(*, actor, entry: AssessmentEntry, uploads, kind: str, indicator: str = "",
+                 note: str = "") -> list[AssessmentEvidence]:
+    """Attach files to a team's assessment: its leader adds proof of achievements while the round is
+    open; the county office adds the evidence of a deduction, naming the indicator. All or nothing."""
+    if kind == EvidenceKind.PROOF:
+        require(actor, "assessment.self", entry.area.code)
+        if not is_team_leader(actor, entry.team):
+            raise PermissionDenied(_("工作实绩证明材料由驻村工作队队长上传"), code="not_team_leader")
+        if entry.round.status != RoundStatus.OPEN:
+            raise Conflict(_("考核已评分排序，不能再补充证明材料"), code="wrong_round_status")
+        indicator = ""
+    elif kind == EvidenceKind.DEDUCTION:
+        require(actor, "assessment.score", entry.area.code)
+        indicator = _text(indicator, _("扣分指标"), max_length=10)
+        if scheme_get(entry.round.scheme_id).indicator(indicator) is None:
+            raise ValidationFailed(_("方案中没有指标%(i)s") % {"i": indicator}, code="unknown_indicator")
+    else:
+        raise ValidationFailed(_("佐证材料类型应为工作实绩证明或扣分证明"), code="bad_kind")
+    note = _text(note, _("说明"), required=False, max_length=200)
+    checked = check_uploads(uploads)
+    if not checked:
+        raise ValidationFailed(_("请选择要上传的文件"), code="no_files")
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            made = []
+            for upload, name, suffix in checked:
+                stored, size, sha = store_upload(EVIDENCE_AREA, upload, suffix)
+                written.append(stored)
+                made.append(AssessmentEvidence(entry=entry, kind=kind, indicator=indicator, note=note, file_name=name,
+                                               stored_name=stored, size=size, sha256=sha, uploaded_by=actor,
+                                               uploaded_at=clock.now()))
+            made = AssessmentEvidence.objects.bulk_create(made)
+            audit_event(actor=actor, action="assessment.evidence", target=entry, area_code=entry.area.code,
+                        after={"kind": kind, "indicator": indicator, "files": [[e.file_name, e.sha256] for e in made]})
+    except BaseException:
+        discard_uploads(EVIDENCE_AREA, written)
+        raise
+    return made

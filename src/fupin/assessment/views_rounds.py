@@ -30,6 +30,7 @@ from fupin.assessment.selectors_rounds import (
 )
 from fupin.core import clock
 from fupin.core.errors import ApplicationError
+from fupin.core.uploads import file_response
 from fupin.web.decorators import requires
 
 
@@ -141,7 +142,11 @@ def _entry_page(request, entry, *, posted: dict | None = None, status: int = 200
         "may_spot_check": (spot is None and entry.round.status == RoundStatus.APPROVED
                            and can(request.user, "assessment.score", entry.area.code)),
         "four_checks": services.FOUR_CHECKS, "visit_slots": range(1, services.HOUSEHOLD_VISITS + 1),
-        "spot_posted": posted.get("spot", {}), "entry_forms": ENTRY_FORMS}, status=status)
+        "spot_posted": posted.get("spot", {}), "entry_forms": ENTRY_FORMS,
+        "evidence_files": entry.evidence.select_related("uploaded_by"),
+        "may_add_proof": entry.round.status == RoundStatus.OPEN and can(request.user, "assessment.self", entry.area.code)
+        and services.is_team_leader(request.user, entry.team),
+        "may_add_deduction": can(request.user, "assessment.score", entry.area.code)}, status=status)
 
 
 @requires("assessment.view")
@@ -168,6 +173,11 @@ def entry_act(request, entry_id: int, act: str):
             services.entry_county_assess(actor=request.user, entry=entry, findings=parse_findings(scheme, p),
                                          notes=parse_notes(scheme, p), expected_version=version, submit=submit)
             messages.success(request, _("县级考核评价已提交") if submit else _("县级考核评价已保存"))
+        elif act == "evidence":
+            made = services.evidence_add(actor=request.user, entry=entry, uploads=request.FILES.getlist("files"),
+                                         kind=p.get("kind", ""), indicator=p.get("indicator", ""),
+                                         note=p.get("note", ""))
+            messages.success(request, _("已上传佐证材料 %(n)s 个") % {"n": len(made)})
         elif act == "spot":
             posted = {"spot": p}
             services.spot_check_record(
@@ -212,3 +222,18 @@ def entry_download(request, entry_id: int, name: str, fmt: str):
     data, filename = entry_form(actor=request.user, entry=entry, name=name, fmt=fmt,
                                 show_scores=scores_visible(actor=request.user, round_=entry.round))
     return _file(data, filename, fmt)
+
+
+@requires("assessment.view")
+def evidence_download(request, entry_id: int, evidence_id: int):
+    entry = entry_get(actor=request.user, entry_id=entry_id)
+    item = entry.evidence.filter(pk=evidence_id).first()
+    if item is None:
+        from fupin.core.errors import NotFound
+
+        raise NotFound(_("佐证材料不存在"), code="evidence_not_found")
+    response = file_response(services.EVIDENCE_AREA, item.stored_name, item.file_name)
+    if response is None:
+        messages.error(request, _("佐证材料文件已不在服务器上：%(n)s") % {"n": item.file_name})
+        return redirect("assessment:entry", entry.pk)
+    return response

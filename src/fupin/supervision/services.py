@@ -29,6 +29,7 @@ from fupin.areas.selectors import area_get
 from fupin.audit.services import audit_event
 from fupin.core import clock
 from fupin.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from fupin.core.uploads import check_uploads
 from fupin.supervision import evidence as files
 from fupin.supervision.models import (
     OPEN_STATUSES,
@@ -298,10 +299,7 @@ def _require_rectifier(actor, finding: Finding) -> None:
 
 
 def _checked_uploads(uploads: list | None) -> list[tuple]:
-    uploads = list(uploads or [])
-    if len(uploads) > files.MAX_FILES_PER_UPLOAD:
-        raise ValidationFailed(_("一次最多上传%(n)s个佐证材料") % {"n": files.MAX_FILES_PER_UPLOAD}, code="too_many_files")
-    return [(u, *files.check_upload(u)) for u in uploads]
+    return check_uploads(uploads)
 
 
 @contextmanager

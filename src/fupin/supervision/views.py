@@ -4,7 +4,7 @@ the step due, overdue findings, campaigns with their 回头看 visits, checklist
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +16,10 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.core import clock
 from fupin.core.errors import ApplicationError
 from fupin.core.pdf import html_to_pdf
+from fupin.core.uploads import file_response
 from fupin.core.validators import mask_phone
 from fupin.supervision import exports, lookback, services
-from fupin.supervision.evidence import CONTENT_TYPES, evidence_path
+from fupin.supervision.evidence import AREA as EVIDENCE_AREA
 from fupin.supervision.forms import (
     CampaignForm,
     EditForm,
@@ -222,14 +223,10 @@ def finding_edit(request, finding_id: int):
 def evidence_download(request, finding_id: int, evidence_id: int):
     finding = finding_get(actor=request.user, finding_id=finding_id)
     item = evidence_get(actor=request.user, finding=finding, evidence_id=evidence_id)
-    path = evidence_path(item.stored_name)
-    if not path.is_file():
+    response = file_response(EVIDENCE_AREA, item.stored_name, item.file_name)
+    if response is None:
         messages.error(request, _("佐证材料文件已不在服务器上：%(n)s") % {"n": item.file_name})
         return redirect("supervision:finding", finding.pk)
-    suffix = path.suffix.lower()
-    response = FileResponse(path.open("rb"), as_attachment=suffix not in (".jpg", ".jpeg", ".png", ".pdf"),
-                            filename=item.file_name, content_type=CONTENT_TYPES.get(suffix))
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
