@@ -4,8 +4,9 @@ in the record's area."""
 
 from typing import Literal
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -57,10 +58,44 @@ from fupin.funds.services import credit, jobs, pv, pv_plans, workshops
 WRITE = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 ONE = {401: Error, 404: Error}
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 pv_router = Router(tags=["funds 光伏扶贫电站"])
 jobs_router = Router(tags=["funds 公益岗位"])
 credit_router = Router(tags=["funds 扶贫小额信贷"])
 workshops_router = Router(tags=["funds 扶贫车间"])
+
+
+# --- ledger imports (光伏电站台账, 公益岗位台账, 扶贫小额信贷台账) -------------------------------------------
+
+class LedgerImportOut(Schema):
+    ledger: str
+    title: str
+    rows: int
+    codes: list[str]
+
+
+def _ledger_import(request, kind: str, file: UploadedFile):
+    from fupin.funds.ledger_import import ledger_import
+
+    return Status(201, ledger_import(kind=kind, actor=request.auth, fileobj=file, name=file.name))
+
+
+def _ledger_template(request, kind: str) -> HttpResponse:
+    from fupin.accounts.access import require
+    from fupin.funds.ledger_import import ledger_template
+
+    require(request.auth, "funds.edit")
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    ledger_template(kind).save(response)
+    return response
+
+
+IMPORT_DOC = ("Multipart upload of one .xlsx file (field `file`), at most 5 MB and 5000 rows, in the layout of the "
+              "template. All rows are written or none: 400 `import_rows_invalid` lists every problem in "
+              "`details.problems` (row, column, message, code); 400 `import_bad_layout` names the missing and "
+              "unknown headers; 403 without funds.edit.")
 
 
 # --- PV ---------------------------------------------------------------------------------------------
@@ -72,6 +107,18 @@ def list_stations(request, village: str = ""):
     if village:
         qs = qs.filter(village__code__startswith=village)
     return [station_out(s) for s in qs.order_by("code")]
+
+
+@pv_router.post("/stations/import", response={201: LedgerImportOut, **WRITE}, description=IMPORT_DOC)
+def import_stations(request, file: File[UploadedFile]):
+    """导入光伏电站台账 (.xlsx)."""
+    return _ledger_import(request, "stations", file)
+
+
+@pv_router.get("/stations/import/template", response={200: None, 401: Error, 403: Error})
+def stations_template(request):
+    """光伏电站台账导入模板 (.xlsx)."""
+    return _ledger_template(request, "stations")
 
 
 @pv_router.get("/stations/{station_id}", response={200: dict, **ONE})
@@ -184,7 +231,20 @@ def list_jobs(request, status: str = ""):
     return [job_out(request, j) for j in qs]
 
 
-@jobs_router.get("/shortfall", response={200: list[dict], 401: Error})
+@jobs_router.post("/import", response={201: LedgerImportOut, **WRITE}, description=IMPORT_DOC)
+def import_posts(request, file: File[UploadedFile]):
+    """导入公益岗位台账 (.xlsx): posts with their holders, found by 证件号码."""
+    return _ledger_import(request, "posts", file)
+
+
+@jobs_router.get("/import/template", response={200: None, 401: Error, 403: Error})
+def posts_template(request):
+    """公益岗位台账导入模板 (.xlsx)."""
+    return _ledger_template(request, "posts")
+
+
+@jobs_router.get("/shortfall", response=list[dict])
+@paginate(Pages, page_size=100)
 def posts_shortfall(request, year: Year | None = None):
     """PV villages with fewer active posts than the minimum."""
     return [{"village_code": x["village"].code, "village_name": x["village"].name, "posts": x["posts"],
@@ -290,6 +350,18 @@ def list_loans(request, status: str = ""):
     if status:
         qs = qs.filter(status=status)
     return [loan_out(request, x) for x in qs]
+
+
+@credit_router.post("/loans/import", response={201: LedgerImportOut, **WRITE}, description=IMPORT_DOC)
+def import_loans(request, file: File[UploadedFile]):
+    """导入扶贫小额信贷台账 (.xlsx): applications, checked by the rule microcredit_eligible."""
+    return _ledger_import(request, "loans", file)
+
+
+@credit_router.get("/loans/import/template", response={200: None, 401: Error, 403: Error})
+def loans_template(request):
+    """扶贫小额信贷台账导入模板 (.xlsx)."""
+    return _ledger_template(request, "loans")
 
 
 @credit_router.get("/warnings", response=list[WarningOut])

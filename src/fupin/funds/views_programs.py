@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -231,7 +232,9 @@ def job_list(request):
                   filters=[Filter("area", _lazy("区划代码前缀"), "village__code__startswith")], default_sort="code")
     return render(request, "funds/program_list.html", {
         "tab": "jobs", "heading": _("公益岗位"), "table": table, "table_id": "jobs-table",
-        "actions": [(reverse("funds:job_new"), _("设置公益岗位"))] if can(request.user, "funds.edit") else [],
+        "actions": [(reverse("funds:job_new"), _("设置公益岗位")), (reverse("funds:ledger_import", args=["posts"]),
+                                                                  _("从Excel导入"))]
+        if can(request.user, "funds.edit") else [],
         "notes": [_("%(v)s：在岗 %(n)s 个，低于光伏村最低 %(m)s 个（%(r)s）") % {
             "v": x["village"].name, "n": x["posts"], "m": x["minimum"], "r": x["rule"]}
             for x in sel.pv_villages_short_of_posts(request.user)]})
@@ -287,3 +290,36 @@ def job_detail(request, pk: int):
         "forms": [(_("登记考勤"), fp.AttendanceForm(), "attendance"), (_("发放工资"), fp.PaymentForm(), "pay"),
                   (_("冲正考勤"), fp.ReverseForm(), "reverse_attendance"), (_("冲正发放"), fp.ReverseForm(), "reverse_pay"),
                   (_("解聘"), StepForm(initial={"version": j.version}), "end")] if editable else []})
+
+
+# --- ledger imports ---------------------------------------------------------------------------------
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(label=_lazy("台账文件（.xlsx）"))
+
+
+@requires("funds.edit")
+def ledger_import_page(request, kind: str):
+    """Upload one ledger: the result, or the table of every problem by row and column (nothing written)."""
+    from fupin.funds.ledger_import import LEDGERS, MAX_ROWS, MAX_UPLOAD_BYTES, ledger_get, ledger_import
+
+    ledger = ledger_get(kind)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    done, error, details = None, "", {}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            done = ledger_import(kind=kind, actor=request.user, fileobj=upload, name=upload.name)
+        except REFUSED as exc:
+            error, details = exc.message, exc.details
+    return render(request, "funds/ledger_import.html", {
+        "ledger": ledger, "ledgers": LEDGERS.values(), "form": form, "done": done, "error": error,
+        "problems": details.get("problems", []), "layout": details if "missing" in details else None,
+        "max_mb": MAX_UPLOAD_BYTES // 1048576, "max_rows": MAX_ROWS})
+
+
+@requires("funds.edit")
+def ledger_template_download(request, kind: str):
+    from fupin.funds.ledger_import import ledger_get, ledger_template
+
+    return _xlsx(ledger_template(ledger_get(kind).kind), f"ledger-{kind}-template.xlsx")
