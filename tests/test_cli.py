@@ -15,7 +15,7 @@ def test_help_is_bilingual():
 
 
 @pytest.mark.parametrize("command", ["areas", "audit", "worker", "demo", "dictionaries", "generate", "policy",
-                                     "evaluate", "assess", "report", "bench"])
+                                     "evaluate", "assess", "report", "funds", "registry", "bench"])
 def test_each_command_has_bilingual_help(command):
     out = _fupin(command, "--help").stdout
     assert any("\u4e00" <= ch <= "\u9fff" for ch in out) and any(ch.isascii() and ch.isalpha() for ch in out)

@@ -29,6 +29,7 @@ HELP = """fupin — 精准扶贫·防返贫监测帮扶管理系统 / targeted p
   screen          政策筛查：判定区划内全部户并保存结果 / screen the registry and store decisions
   assess          考核评分：schemes | show | score | check / assessment schemes and scoring
   report          官方报表（如 asset-inventory 资产清查表）/ official report forms
+  funds           台账导入：import-stations | import-posts | import-loans | template / import funds ledgers
   monitoring overdue   防返贫监测逾期环节与月度监测 / overdue monitoring steps and monthly records
   feeds load      导入行业部门数据并预警 / load a department data feed and raise alerts
   progress        挂图作战：load | refresh / targets and plans, refresh the pre-aggregated indicators

@@ -47,7 +47,9 @@ def credit_home(request):
                  w["days"], _yuan(w["balance"])] for w in summary["warnings"]]
     return render(request, "funds/program_list.html", {
         "tab": "credit", "heading": _("扶贫小额信贷"), "table": table, "table_id": "loans-table", "notes": notes,
-        "actions": [(reverse("funds:loan_new"), _("贷款申请"))] if can(request.user, "funds.edit") else [],
+        "actions": [(reverse("funds:loan_new"), _("贷款申请")),
+                    (reverse("funds:ledger_import", args=["loans"]), _("从Excel导入贷款台账"))]
+        if can(request.user, "funds.edit") else [],
         "report": reverse("funds:credit_report"),
         "tables": [{"title": _("逾期预警"), "headers": [_("贷款编号"), _("村"), _("预警"), _("到期日"), _("距到期（天）"),
                                                       _("贷款余额")], "rows": warnings}]})
