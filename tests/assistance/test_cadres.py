@@ -1,8 +1,9 @@
-"""Pairing cadres: profiles, assignments with history, the per-cadre limit (pack parameter or the
-default of 5), coverage, visits and the monthly visit check."""
+"""Pairing cadres: profiles, assignments with history, the per-cadre limit (zhangwu-2020@2, or the
+default of 5 where no pack sets it), coverage, visits and the monthly visit check."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import textwrap
@@ -64,7 +65,9 @@ def test_a_sixth_household_is_refused(township, cadre, areas):
     assert PairingAssignment.objects.filter(household=households[5]).count() == 0
 
 
-def test_the_pack_can_raise_the_limit(township, cadre, areas, tmp_path):
+@contextlib.contextmanager
+def village_pack(tmp_path, parameters: str):
+    """The shipped packs plus a published village pack extending zhangwu-2020@2 with `parameters`."""
     folder = tmp_path / "policy"
     shutil.copytree(shipped_folder(), folder)
     (folder / "fuyou-2020.v1.yaml").write_text(textwrap.dedent(f"""\
@@ -75,27 +78,65 @@ def test_the_pack_can_raise_the_limit(township, cadre, areas, tmp_path):
         jurisdiction_name: 富有村委会
         year: 2020
         status: published
-        extends: zhangwu-2020@1
+        extends: zhangwu-2020@2
         parameters:
-          {rules.MAX_HOUSEHOLDS_PARAM}:
-            title: 每名帮扶责任人帮扶户数上限
-            type: integer
-            value: 6
-            cite: {{seed: "000", quote: "过 5户，每月不少于 3 次到所帮扶的贫困户家了解情况，切"}}
-        """), encoding="utf-8")
+        """) + textwrap.indent(textwrap.dedent(parameters), "  "), encoding="utf-8")
     publish(folder, "fuyou-2020@1")
     with override_settings(FUPIN_POLICY_DIR=str(folder)):
         pack_set(fresh=True)
         try:
-            limits = rules.cadre_limits(VILLAGE, 2020)
-            assert (limits.max_households, limits.min_visits, limits.source) == (6, 3, "fuyou-2020@1")
-            for _ in range(6):
-                assign(township, make_household(), cadre)
-            with pytest.raises(ValidationFailed, match="不超过 6 户"):
-                assign(township, make_household(), cadre)
+            yield
         finally:
             pack_set(fresh=True)
+
+
+CITE = 'cite: {seed: "000", quote: "过 5户，每月不少于 3 次到所帮扶的贫困户家了解情况，切"}'
+
+
+def test_the_limits_come_from_the_zhangwu_pack_with_the_default_as_fallback(township, cadre, areas):
+    assert rules.cadre_limits(VILLAGE, 2020) == rules.CadreLimits(5, 3, "zhangwu-2020@2")
+    for _ in range(5):
+        assign(township, make_household(), cadre)
+    with pytest.raises(ValidationFailed, match="zhangwu-2020@2"):
+        assign(township, make_household(), cadre)
+    # no pack covers Zhangwu in 2019: the seed's figures, named as such
+    assert rules.cadre_limits(VILLAGE, 2019) == rules.CadreLimits(5, 3, rules.DEFAULT_SOURCE)
+
+
+def test_the_pack_can_raise_the_limit(township, cadre, areas, tmp_path):
+    with village_pack(tmp_path, f"""\
+            {rules.MAX_HOUSEHOLDS_PARAM}:
+              title: 每名帮扶责任人帮扶户数上限
+              type: integer
+              value: 6
+              {CITE}
+            """):
+        limits = rules.cadre_limits(VILLAGE, 2020)
+        assert (limits.max_households, limits.min_visits, limits.source) == (6, 3, "fuyou-2020@1")
+        for _ in range(6):
+            assign(township, make_household(), cadre)
+        with pytest.raises(ValidationFailed, match="不超过 6 户"):
+            assign(township, make_household(), cadre)
     assert rules.cadre_limits(VILLAGE, 2020).max_households == 5
+
+
+def test_the_monthly_visit_check_follows_the_pack(township, cadre, areas, tmp_path):
+    household = make_household()
+    assign(township, household, cadre)
+    for day in (2, 9, 14):
+        services.visit_record(actor=cadre, household=household, data={"visited_on": dt.date(2020, 5, day),
+                                                                      "content": "了解生产情况"})
+    assert selectors.visit_check(township, VILLAGE, 2020, TODAY)["behind"] == []
+    with village_pack(tmp_path, f"""\
+            {rules.MIN_VISITS_PARAM}:
+              title: 帮扶责任人每月走访次数下限
+              type: integer
+              value: 4
+              {CITE}
+            """):
+        result = selectors.visit_check(township, VILLAGE, 2020, TODAY)
+        assert result["limits"].source == "fuyou-2020@1"
+        assert [(r["household_id"], r["visits"], r["due"]) for r in result["behind"]] == [(household.pk, 3, 1)]
 
 
 def test_stale_assignment_is_refused(township, household, cadre):

@@ -32,7 +32,7 @@ def test_costs_above_the_household_income_raise_one_alert_with_the_values(tmp_pa
     alert = DepartmentAlert.objects.get()
     assert alert.household == family_here and alert.person == wang and alert.village.code == family_here.village.code
     assert alert.values == {"facts": 2, "amount": f"{income + 100:.2f}", "income": f"{income:.2f}"}
-    assert alert.threshold["param"] == "rigid_expenditure_factor" and alert.threshold["pack"] == "zhangwu-2020@1"
+    assert alert.threshold["param"] == "rigid_expenditure_factor" and alert.threshold["pack"] == "zhangwu-2020@2"
     assert alert.threshold["limit"] == f"{income:.2f}"
     assert alert.record.fact_key.endswith("|A1") and alert.risk_types == ["01"]
     assert AuditEvent.objects.filter(action="feeds.process", details__alerts=1).exists()

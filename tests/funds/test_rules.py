@@ -1,18 +1,24 @@
 """The funds rules are data: a county pack overrides the default and the record names the packs used;
-income reversals and the command line."""
+the 以工代训 limit comes from the policy pack in force; income reversals and the command line."""
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
 
 import pytest
+import yaml
+from django.test import override_settings
 
 from fupin.core.errors import ValidationFailed
 from fupin.funds import rules as rules_module
 from fupin.funds import services as svc
+from fupin.funds.params import TRAINING_MONTHS_PARAM, training_months_max
 from fupin.funds.rules import rules_for
 from fupin.funds.selectors import income_alerts
+from fupin.policy.engine.packs import publish, shipped_folder
+from fupin.policy.selectors import pack_set
 
 from .conftest import funded_project, leased_asset
 
@@ -78,6 +84,28 @@ def test_a_reversed_receipt_no_longer_counts(people):
     svc.income_reverse(actor=people.clerk, receipt=receipt, on=dt.date(2020, 3, 2), reason="错记年度")
     alerts = income_alerts(people.county, as_of=dt.date(2020, 4, 15))
     assert [(a.numbers["due_on"], a.numbers["received"]) for a in alerts] == [("2019-03-01", "0.00")]
+
+
+def test_training_months_come_from_the_pack_in_force(tmp_path):
+    limit = training_months_max("210922101202", 2020)
+    assert (limit.value, limit.pack) == (6, "zhangwu-2020@2") and "最长不超过 6个月" in limit.cite
+    fallback = training_months_max("210922101202", 2018)  # zhangwu-2018@1 does not set it
+    assert fallback.value == 6 and "zhangwu-2018@1" in fallback.pack and "默认" in fallback.pack
+    folder = tmp_path / "policy"
+    shutil.copytree(shipped_folder(), folder)
+    doc = {"id": "zhangwu-2020", "version": 3, "title": "测试", "jurisdiction": "210922", "year": 2020,
+           "status": "published", "extends": "zhangwu-2020@2",
+           "parameters": {TRAINING_MONTHS_PARAM: {"type": "integer", "value": 3,
+                                                  "cite": {"seed": "000", "quote": "补贴，最长不超过 6个月。"}}}}
+    (folder / "zhangwu-2020.v3.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    publish(folder, "zhangwu-2020@3")
+    with override_settings(FUPIN_POLICY_DIR=str(folder)):
+        pack_set(fresh=True)
+        try:
+            assert (training_months_max("210922101202", 2020).value,
+                    training_months_max("210922101202", 2020).pack) == (3, "zhangwu-2020@3")
+        finally:
+            pack_set(fresh=True)
 
 
 def test_report_command_has_bilingual_help():

@@ -41,7 +41,8 @@ def test_list_shows_every_shipped_pack():
 
 def test_show_gives_parameters_rules_and_citations():
     data = json.loads(run("policy", "show", "zhangwu-2020", "--json"))
-    assert data["key"] == "zhangwu-2020@1" and data["chain"] == ["zhangwu-2020@1", "liaoning-2020@1"]
+    assert data["key"] == "zhangwu-2020@2"  # the highest version
+    assert data["chain"] == ["zhangwu-2020@2", "zhangwu-2020@1", "liaoning-2020@1"]
     assert data["parameters"]["national_poverty_line"]["value"] == 4000
     assert data["parameters"]["national_poverty_line"]["origin"] == "liaoning-2020"
     rule = next(r for r in data["rules"] if r["id"] == "microcredit_eligible")
@@ -62,7 +63,7 @@ def test_check_passes_on_the_shipped_packs():
 def test_check_a_file_with_a_typo_names_file_line_and_field(folder, tmp_path):
     source = (folder / "zhangwu-2020.v1.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "draft.yaml"
-    broken.write_text(source.replace("version: 1", "version: 2").replace("status: published", "status: draft")
+    broken.write_text(source.replace("version: 1", "version: 3").replace("status: published", "status: draft")
                       .replace("per_capita_net_income < params.low_income_line",
                                "per_capita_net_incom < params.low_income_line"), encoding="utf-8")
     with pytest.raises(CommandError, match="1 problem"):
@@ -94,6 +95,17 @@ def test_diff_between_years():
     assert "~ 参数 workteam_min_days_per_month: 3 → 20" in text
     data = json.loads(run("policy", "diff", "zhangwu-2018@1", "zhangwu-2020@1", "--json"))
     assert data["from"] == "zhangwu-2018@1" and not data["same"]
+
+
+def test_diff_lists_what_the_second_zhangwu_2020_version_adds():
+    text = run("policy", "diff", "zhangwu-2020@1", "zhangwu-2020@2")
+    for line in ("+ 参数 pairing_cadre_max_households = 5", "+ 参数 pairing_cadre_min_visits_per_month = 3",
+                 "+ 参数 monitoring_notice_days = 7", "+ 参数 elimination_stable_months = 6",
+                 "+ 参数 keep_monitoring_without_labour = True", "+ 参数 workshop_training_months_max = 6"):
+        assert line in text
+    data = json.loads(run("policy", "diff", "zhangwu-2020@1", "zhangwu-2020@2", "--json"))
+    assert data["parameters"]["removed"] == [] and data["parameters"]["changed"] == []
+    assert data["rules"] == {"added": [], "removed": [], "changed": []}
 
 
 def test_publish_a_new_version(folder):

@@ -191,7 +191,8 @@ def test_shipped_packs_differ_where_the_documents_do(shipped):
 
 def test_the_right_pack_applies_to_an_area_and_year(shipped):
     village = "210922101202"  # a village of Zhangwu county
-    assert [p.key for p in shipped.for_area(village, 2020)] == ["zhangwu-2020@1", "liaoning-2020@1"]
+    # the highest published version of a pack is the one in force: zhangwu-2020@2 supersedes @1
+    assert [p.key for p in shipped.for_area(village, 2020)] == ["zhangwu-2020@2", "liaoning-2020@1"]
     assert [p.key for p in shipped.for_area(village, 2018)] == ["zhangwu-2018@1"]
     assert [p.key for p in shipped.for_area("210421000000", 2019)] == ["fushun-2018-2020@1"]
     assert shipped.for_area("210922101202", 2015) == []

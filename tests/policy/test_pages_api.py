@@ -139,7 +139,7 @@ def test_api_run_and_its_decisions(run, household, make_user, token_for):
     assert page["count"] == 1
     item = page["items"][0]
     assert (item["household"], item["value"], item["status"], item["pack"]) == (
-        household.pk, "true", "ok", "zhangwu-2020@1")
+        household.pk, "true", "ok", "zhangwu-2020@2")
     assert item["clauses"]["income"] is True
     assert _api(clerk, token_for, "get", f"/api/policy/runs/{run.pk}/decisions",
                 {"page_size": 501}).status_code == 422
@@ -151,7 +151,7 @@ def test_api_evaluation_explains(household, make_user, token_for):
     clerk = make_user(Role.VILLAGE_CLERK, VILLAGE)
     body = _api(clerk, token_for, "get", f"/api/policy/households/{household.pk}/evaluation").json()
     decision = body["decisions"]["low_income_list"]
-    assert body["pack"] == "zhangwu-2020@1" and decision["value"] is True and decision["reasons"]
+    assert body["pack"] == "zhangwu-2020@2" and decision["value"] is True and decision["reasons"]
 
 
 def test_api_bad_input(household, make_user, token_for):

@@ -2,8 +2,9 @@
 
 - 帮扶责任人: 「各帮扶责任人每人所帮扶的贫困户不超过 5户，每月不少于 3 次到所帮扶的贫困户家了解情况」
   (seed 000, 附件14 五; spec part 02 §2.12 and §4.6). Both numbers are read from the policy pack in
-  force for the household's area and year when it sets `pairing_cadre_max_households` /
-  `pairing_cadre_min_visits_per_month`; otherwise the Zhangwu 2020 figures below apply.
+  force for the household's area and year (`pairing_cadre_max_households` /
+  `pairing_cadre_min_visits_per_month`, set by zhangwu-2020@2); the Zhangwu figures below are only the
+  fallback for an area and year whose packs do not set them, and then the seed sentence is the source.
 - 开发式/保障性: 「对有劳动能力的监测对象，主要采取开发式帮扶措施」「对无劳动能力的监测对象，进一步强化
   综合性社会保障措施」 (seed 000, 彰武县防止返贫监测和帮扶机制实施办法).
 """

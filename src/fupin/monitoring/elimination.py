@@ -5,12 +5,14 @@ not met, and a criterion that cannot be evaluated is shown as such (the township
 stand for it), never counted as met.
 
 - Income stably above the monitoring line (「人均可支配收入低于国家扶贫标准1.5倍左右」 is the entry line) in
-  each of the last `elimination_stable_months` monthly records (default 6: income stable in principle
-  for at least half a year, research note §1.5).
+  each of the last `elimination_stable_months` monthly records (zhangwu-2020@2: 6; the same default for
+  packs without it).
 - 三保障 secure: the registry's 义务教育/基本医疗/住房安全 and 安全饮水, and the latest monthly record.
 - Measures in place: `fupin.assistance.selectors.measure_count(household_id)` at least 1.
 - A household with no labour capacity at all stays monitored when `keep_monitoring_without_labour`
-  holds (default yes, research note §1.5; Zhangwu: 「对无劳动能力的监测对象，进一步强化综合性社会保障措施」).
+  holds (zhangwu-2020@2 and the default: yes; Zhangwu: 「对无劳动能力的监测对象，进一步强化综合性社会保障措施」).
+Both are options where the documents are silent (docs/decisions/policy-monitoring-procedure-options.md);
+each criterion's detail names the pack (or the default) its value came from.
 """
 
 from __future__ import annotations
@@ -51,8 +53,17 @@ def _months_back(month, n: int) -> list:
     return out
 
 
+def _with_source(criterion: Criterion, source: str) -> Criterion:
+    criterion.detail = _("%(detail)s（依据：%(source)s）") % {"detail": criterion.detail, "source": source}
+    return criterion
+
+
 def _income(case) -> Criterion:
-    months = int(rules.parameter(case.household, "elimination_stable_months", rules.DEFAULT_STABLE_MONTHS))
+    stable = rules.pack_parameter(case.household, "elimination_stable_months", rules.DEFAULT_STABLE_MONTHS)
+    return _with_source(_income_for(case, int(stable.value)), stable.source)
+
+
+def _income_for(case, months: int) -> Criterion:
     line = rules.income_line(case.household)
     title = _("最近%(n)s个月收入稳定超过监测线（人均 %(line)s 元/年）") % {"n": months, "line": line}
     records = list(case.monthly_records.order_by("-month")[:months])
@@ -110,8 +121,12 @@ def _measures(case) -> Criterion:
 
 
 def _labour(case) -> Criterion:
+    keep = rules.pack_parameter(case.household, "keep_monitoring_without_labour", rules.DEFAULT_KEEP_WITHOUT_LABOUR)
+    return _with_source(_labour_for(case, bool(keep.value)), keep.source)
+
+
+def _labour_for(case, keep: bool) -> Criterion:
     title = _("有劳动能力（无劳动能力的户继续监测）")
-    keep = rules.parameter(case.household, "keep_monitoring_without_labour", rules.DEFAULT_KEEP_WITHOUT_LABOUR)
     members = [p for p in case.household.persons.all() if p.status == PersonStatus.ACTIVE]
     if not keep:
         return Criterion("labour", title, MET, _("政策包未要求无劳动能力户继续监测"))

@@ -45,13 +45,13 @@ MONEY_FACTS = {
 }
 FACT_LABELS = {**BOOL_FACTS, **MONEY_FACTS}
 
-# Defaults where the packs are silent; a pack parameter of the same name takes precedence.
-# 公示: the documents give no window for the monitoring list; Zhangwu's only village notice window is
-# 「户在村内公示时间 7天」 (pack parameter pv_publicity_days), read when monitoring_notice_days is absent.
+# The procedure's parameters. zhangwu-2020@2 sets all three (options of
+# docs/decisions/policy-monitoring-procedure-options.md); these defaults are the fallback for a pack that
+# does not. 公示: the monitoring text gives no window; a pack's village notice window
+# `pv_publicity_days` (「户在村内公示时间 7天」) is read before the default.
 NOTICE_PARAMETERS = ("monitoring_notice_days", "pv_publicity_days")
 DEFAULT_NOTICE_DAYS = 7
-# 风险消除: income stable in principle for at least half a year; a household with no labour capacity
-# at all is not marked eliminated (research note on China's systems §1.5).
+# 风险消除: income stable for half a year; a household with no labour capacity at all stays monitored.
 DEFAULT_STABLE_MONTHS = 6
 DEFAULT_KEEP_WITHOUT_LABOUR = True
 
@@ -199,19 +199,31 @@ def explanation(evaluation: CaseEvaluation) -> list[dict]:
     return shown["rows"]
 
 
-def parameter(household, name: str, default=None):
+@dataclass(frozen=True)
+class PackParameter:
+    value: object
+    source: str  # "<pack>@<version> <parameter>" when the pack in force sets it, else the default's label
+
+
+def pack_parameter(household, names: str | tuple[str, ...], default) -> PackParameter:
+    """The first of `names` the pack in force for the household sets, saying where the value came from;
+    `default` when the pack sets none of them."""
     from fupin.policy.households import pack_in_force
 
-    param = pack_in_force(household).parameters.get(name)
-    return default if param is None else param.value
+    pack = pack_in_force(household)
+    for name in (names,) if isinstance(names, str) else names:
+        param = pack.parameters.get(name)
+        if param is not None:
+            return PackParameter(param.value, f"{pack.key} {name}")
+    return PackParameter(default, _("系统默认值（%(p)s 未设置）") % {"p": pack.key})
+
+
+def parameter(household, name: str, default=None):
+    return pack_parameter(household, name, default).value
 
 
 def notice_days(household) -> int:
-    for name in NOTICE_PARAMETERS:
-        value = parameter(household, name)
-        if value is not None:
-            return int(value)
-    return DEFAULT_NOTICE_DAYS
+    return int(pack_parameter(household, NOTICE_PARAMETERS, DEFAULT_NOTICE_DAYS).value)
 
 
 def income_line(household) -> Decimal:

@@ -22,13 +22,12 @@ from fupin.core import clock
 from fupin.core.errors import Conflict, ValidationFailed
 from fupin.funds.ledger import yuan
 from fupin.funds.models import ZERO, SubsidyKind, Workshop, WorkshopKind, WorkshopStatus, WorkshopSubsidy
-from fupin.funds.params import param
+from fupin.funds.params import param, training_months_max
 
 from ._common import actor_or_none, allow, as_choice, as_date, as_int, as_money, check_version, refuse_status
 from .pv import as_number, village_area
 
 # 以工代训「最长不超过 6个月」 (000 L9004); the pack has no parameter for it.
-TRAINING_MONTHS_MAX = 6
 
 
 def qualification(w: Workshop, on=None) -> dict:
@@ -210,9 +209,10 @@ def subsidy_pay(*, actor, workshop: Workshop, kind: str, paid_on, amount=None, p
                                        code="reward_mismatch")
         else:
             amount = as_money(amount, _("补贴金额"))
-            if months <= 0 or months > TRAINING_MONTHS_MAX:
-                raise ValidationFailed(_("以工代训补贴最长不超过 %(m)s 个月：%(n)s") % {"m": TRAINING_MONTHS_MAX, "n": months},
-                                       code="training_too_long")
+            limit = training_months_max(code, year)
+            if months <= 0 or months > int(limit.value):
+                raise ValidationFailed(_("以工代训补贴最长不超过 %(m)s 个月：%(n)s（%(c)s）")
+                                       % {"m": limit.value, "n": months, "c": limit.cite}, code="training_too_long")
         row = WorkshopSubsidy.objects.create(workshop=w, kind=kind, persons=persons, months=months, amount=amount,
                                              paid_on=paid_on, created_by=actor_or_none(actor))
         audit_event(actor=actor, action="funds.workshop.subsidy", target=w, area_code=code,
