@@ -23,6 +23,7 @@ Each field has:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 TYPES = frozenset({"str", "int", "decimal", "date", "bool", "code", "codes", "choice"})
 
@@ -229,8 +230,10 @@ def has_field(entity: str, name: str) -> bool:
     return (entity, name) in _BY_KEY
 
 
+@cache
 def fields_of(entity: str, *, derived: bool | None = None) -> tuple[FieldSpec, ...]:
-    """Fields of one entity; `derived=False` gives only those people enter."""
+    """Fields of one entity; `derived=False` gives only those people enter. (Cached: the catalogue is
+    fixed, and the importer asks for it for every record.)"""
     return tuple(f for f in ALL_FIELDS if f.entity == entity and (derived is None or f.derived == derived))
 
 

@@ -116,6 +116,11 @@ def parse_value(spec: FieldSpec, raw, codes: CodeLists | None = None):
         except InvalidOperation:
             return bad(f"“{text}”不是金额（元，最多两位小数）")
     if spec.type == "date":
+        if len(text) == 10 and text[4] == "-":  # the common ISO form, without strptime's cost
+            try:
+                return dt.date.fromisoformat(text), None
+            except ValueError:
+                pass
         for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
             try:
                 return dt.datetime.strptime(text[:10] if "-" in text else text, fmt).date(), None
