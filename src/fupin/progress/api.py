@@ -3,7 +3,8 @@ with red/amber/green), the households behind a figure, plans, targets, milestone
 and the monthly dispatch snapshots."""
 
 
-from ninja import Query, Router, Schema, Status
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from fupin.accounts.access import require
@@ -11,14 +12,17 @@ from fupin.api.pagination import Pages
 from fupin.api.schemas import Error, Year
 from fupin.core import clock
 from fupin.core.errors import NotFound
-from fupin.progress import dispatch, selectors, services
+from fupin.progress import boundaries, dispatch, selectors, services, summaries
 from fupin.progress.indicators import INDICATORS, household_filter, indicators_refresh
+from fupin.progress.map import area_tiles, geo_map
 from fupin.progress.models import Milestone, Plan, Snapshot
 from fupin.progress.reports import LATE_STATES
 from fupin.progress.schemas import (
     AreaFiguresOut,
+    BoundaryUploadOut,
     FigureOut,
     FreezeIn,
+    GeoMapOut,
     HouseholdRow,
     MapOut,
     MilestoneIn,
@@ -30,6 +34,7 @@ from fupin.progress.schemas import (
     ReportIn,
     SnapshotOut,
     SnapshotValueOut,
+    SummaryOut,
     TargetIn,
     TargetOut,
 )
@@ -168,3 +173,38 @@ def snapshot_values(request, snapshot_id: int):
     return [SnapshotValueOut(area=v.area_code, area_name=v.area_name, indicator=v.indicator, value=v.value,
                              previous=before.get(v.area_code, {}).get(v.indicator))
             for v in snapshot.values.order_by("area_code", "indicator")]
+
+
+@router.post("/boundaries", response={201: BoundaryUploadOut, **ERRORS})
+def upload_boundaries(request, file: File[UploadedFile], code_property: Form[str] = "code"):
+    """Upload a GeoJSON FeatureCollection of township/village (or county) boundaries, each feature naming
+    its area code in `code_property`. All or nothing: 400 `geojson_invalid` / `geojson_areas_invalid`
+    lists every problem, `file_too_large` above 20 MB, `bad_json`, `not_feature_collection`."""
+    result = boundaries.boundaries_upload(actor=request.auth, data=file.read(boundaries.MAX_BYTES + 1),
+                                          filename=file.name or "", code_property=code_property)
+    return Status(201, BoundaryUploadOut(**result.as_dict()))
+
+
+@router.get("/areas/{code}/boundaries", response={200: GeoMapOut, 400: Error, 404: Error})
+def area_boundaries(request, code: str, filters: Query[YearFilter]):
+    """The uploaded boundaries of the areas one level below, with their red/amber/green colour."""
+    area = selectors.map_area(actor=request.auth, code=code)
+    year = selectors.data_year(area.code, filters.year)
+    kids = selectors.children(actor=request.auth, area=area)
+    geo = geo_map(area, area_tiles(kids, selectors.figures([k.code for k in kids], year)), year)
+    return GeoMapOut(**geo) if geo else GeoMapOut()
+
+
+@router.get("/summaries/{code}/{year}/{kind}", response={200: SummaryOut, **ERRORS})
+def summary(request, code: str, year: int, kind: str):
+    """国庆 (`national_day`, from the September snapshot) or 年终 (`year_end`, from December) summary;
+    400 `period_not_frozen` while that month is not frozen."""
+    area = selectors.map_area(actor=request.auth, code=code)
+    data = summaries.summary_data(area=area, year=year, kind=kind)
+    base = reverse("progress:summary_file", args=[area.code, year, kind, "xlsx"])[:-len("xlsx")]
+    return SummaryOut(area=area.code, area_name=area.name, year=year, kind=kind, title=data["title"],
+                      period=data["period"], baseline=data["baseline"], months=data["months"],
+                      missing_months=data["missing_months"], frozen_at=data["snapshot"].frozen_at,
+                      overall=data["overall"], areas=data["areas"], trend=data["trend"], targets=data["targets"],
+                      milestones=data["milestones"], unfinished_targets=data["unfinished_targets"],
+                      unfinished_milestones=data["unfinished_milestones"], xlsx_url=base + "xlsx", pdf_url=base + "pdf")

@@ -11,19 +11,26 @@ and the shortfalls receding to it. Idempotent: a second run adds nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from fupin.areas.models import Area
+from fupin.areas.models import Area, AreaLevel
 from fupin.audit.services import audit_event
+from fupin.core import clock
+from fupin.progress.boundaries import schematic_rectangles
 from fupin.progress.catalogue import plans_load
 from fupin.progress.dispatch import current_values, month_end, snapshot_write
 from fupin.progress.indicators import indicators_refresh
-from fupin.progress.models import Snapshot, Target
+from fupin.progress.models import AreaBoundary, Snapshot, Target
 
 COUNTY = "210922"
 YEAR = 2020
+# The demo township's villages get generated rectangles as boundaries, laid out near Zhangwu: clearly
+# marked 示意 on the map, they show the geographic map and its drill-down, not where the villages are.
+DEMO_TOWNSHIP = "210922101"
+DEMO_SOURCE = "示意边界（程序生成的矩形，非真实边界）"
 # Figures that grow through the year to their final value, and those that recede to it.
 GROWING = {"exited_in_year_households", "exited_in_year_persons", "reached_households", "projects", "project_funds"}
 RECEDING = {"not_exited_households", "not_exited_persons", "low_income_households", "low_income_persons",
@@ -74,8 +81,23 @@ def demo_progress() -> dict:
             snapshot_write(actor=None, area=county, month=month, year=YEAR, values=values, as_of=month_end(month),
                            figures_override=True)
             frozen += 1
+        shapes = _demo_boundaries()
         summary = {"plans_loaded": loaded, "villages_refreshed": refreshed.villages_recomputed,
-                   "targets_reported": reported, "snapshots": frozen}
-        if loaded or frozen or reported:
+                   "targets_reported": reported, "snapshots": frozen, "schematic_boundaries": shapes}
+        if loaded or frozen or reported or shapes:
             audit_event(actor=None, action="progress.demo", details=summary)
     return summary
+
+
+def _demo_boundaries() -> int:
+    """Schematic rectangles for the demo township's villages, unless it already has boundaries."""
+    if AreaBoundary.objects.filter(area_code__startswith=DEMO_TOWNSHIP).exists():
+        return 0
+    villages = list(Area.objects.current().filter(parent_code=DEMO_TOWNSHIP.ljust(12, "0")).order_by("code"))
+    collection = schematic_rectangles(villages, west=122.3, north=42.5)
+    now = clock.now()
+    AreaBoundary.objects.bulk_create([
+        AreaBoundary(area_code=f["properties"]["code"], level=AreaLevel.VILLAGE, schematic=True, source_name=DEMO_SOURCE,
+                     geometry=json.dumps(f["geometry"], separators=(",", ":")), code_property="code", uploaded_at=now)
+        for f in collection["features"]])
+    return len(villages)

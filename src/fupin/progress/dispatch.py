@@ -63,9 +63,11 @@ def _target_rows(area: Area, as_of: dt.date, year_figures: dict | None = None) -
 
 
 def _milestone_rows(area: Area, month: dt.date, as_of: dt.date) -> list[dict]:
-    """Milestones due in the month, and earlier ones still open (late)."""
+    """Milestones due in the month, earlier ones still open (late), and earlier ones done during the
+    month (so the year's summaries see when a late item was finished)."""
     qs = (Milestone.objects.select_related("plan").filter(plan__area__code__startswith=area.prefix)
-          .filter(Q(due__gte=month, due__lte=month_end(month)) | Q(due__lt=month, done_on__isnull=True))
+          .filter(Q(due__gte=month, due__lte=month_end(month)) | Q(due__lt=month, done_on__isnull=True)
+                  | Q(due__lt=month, done_on__gte=month))
           .filter(plan__start__lte=as_of).order_by("due", "sort_order", "pk"))
     out = []
     for m in qs:

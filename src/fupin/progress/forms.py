@@ -68,3 +68,19 @@ class FreezeForm(forms.Form):
         qs = Area.objects.current().filter(level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP])
         self.fields["area"].choices = [(a.code, a.name) for a in scope(qs, actor, "progress.manage",
                                                                        code_path="code").order_by("code")[:500]]
+
+
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(label=_("GeoJSON 文件（FeatureCollection，20 MB 以内）"))
+    code_property = forms.CharField(label=_("区划代码所在的属性名"), max_length=60, initial="code",
+                                    help_text=_("每个要素 properties 中保存6位县、9位乡镇或12位村区划代码的字段"))
+
+
+class BoundaryClearForm(forms.Form):
+    area = forms.ChoiceField(label=_("清除该区域及以下的边界"))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Area.objects.current().filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP])
+        self.fields["area"].choices = [(a.code, a.name) for a in scope(qs, actor, "progress.manage",
+                                                                       code_path="code").order_by("code")[:500]]

@@ -7,10 +7,13 @@ households (docs/decisions/progress-rag.md)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fupin.progress.boundaries import boundary_features
 from fupin.progress.models import SnapshotValue
 
 GREEN_SHARE = Decimal("0.9")
@@ -59,3 +62,29 @@ def chart_trend(area) -> dict:
               "reached_households": _("已达标户数"), "housing_shortfall": _("住房安全未保障户数")}
     return {"type": "line", "categories": [f"{m:%Y-%m}" for m in months],
             "series": [{"name": labels[i], "data": [by_month[m].get(i, 0) for m in months]} for i in TREND]}
+
+
+# The colours of the schematic tiles' legend, for the geographic map's regions.
+GEO_COLOURS = {"green": "#7cc48a", "amber": "#f2c24f", "red": "#e06c75", "grey": "#d5d5d5"}
+
+
+def geo_map(area, tiles: list[dict], year: int) -> dict | None:
+    """The uploaded boundaries of the areas one level below, coloured like the schematic tiles, for
+    `progress/geomap.js` (ECharts registerMap); None when none of them has a boundary."""
+    stored = boundary_features([t["area"].code for t in tiles])
+    if not stored:
+        return None
+    features, regions = [], []
+    for t in tiles:
+        boundary = stored.get(t["area"].code)
+        if boundary is None:
+            continue
+        code = t["area"].code
+        features.append({"type": "Feature", "properties": {"name": code},
+                         "geometry": json.loads(boundary.geometry)})
+        regions.append({"name": code, "label": t["area"].name, "colour": GEO_COLOURS[t["colour"]],
+                        "percent": t["percent"], "households": int(t["households"]), "reached": int(t["reached"]),
+                        "url": reverse("progress:map", args=[code]) + f"?year={year}"})
+    return {"map": f"fupin-{area.code}", "schematic": any(b.schematic for b in stored.values()),
+            "geojson": {"type": "FeatureCollection", "features": features}, "regions": regions,
+            "missing": [t["area"].name for t in tiles if t["area"].code not in stored]}

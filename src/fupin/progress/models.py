@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from fupin.areas.models import Area
+from fupin.areas.models import Area, AreaLevel
 
 _FIGURE = {"max_digits": 16, "decimal_places": 2}
 
@@ -224,3 +224,29 @@ class SnapshotValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_code} {self.indicator}={self.value}"
+
+
+class AreaBoundary(models.Model):
+    """地理边界: one area's outline (GeoJSON Polygon or MultiPolygon geometry, kept as JSON text so every
+    database holds it), from a county officer's upload. The battle map draws these instead of the
+    schematic tiles for a level whose areas have them. `schematic` marks generated demonstration shapes
+    (示意), never real boundaries."""
+
+    area_code = models.CharField("区划代码", max_length=12, unique=True)
+    level = models.PositiveSmallIntegerField("级别", choices=AreaLevel.choices)
+    geometry = models.TextField("边界几何（GeoJSON）")
+    schematic = models.BooleanField("示意数据（非真实边界）", default=False)
+    source_name = models.CharField("来源文件", max_length=200, blank=True)
+    source_sha256 = models.CharField("来源文件 SHA-256", max_length=64, blank=True)
+    code_property = models.CharField("代码属性名", max_length=60, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "地理边界"
+        verbose_name_plural = "地理边界"
+        ordering = ["area_code"]
+
+    def __str__(self) -> str:
+        return self.area_code

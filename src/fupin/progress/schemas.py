@@ -160,3 +160,41 @@ class SnapshotValueOut(Schema):
     indicator: str
     value: Decimal
     previous: Decimal | None
+
+
+class BoundaryUploadOut(Schema):
+    stored: int
+    replaced: int
+    codes: list[str]
+    sha256: str
+
+
+class GeoMapOut(Schema):
+    """The boundaries of the areas below one area, coloured like the schematic tiles (empty without)."""
+    map: str | None = None
+    schematic: bool = False
+    geojson: dict | None = None
+    regions: list[dict] = []
+    missing: list[str] = []
+
+
+class SummaryOut(Schema):
+    area: str
+    area_name: str
+    year: int
+    kind: str
+    title: str
+    period: str
+    baseline: str
+    months: list[str]
+    missing_months: list[str]
+    frozen_at: dt.datetime
+    overall: list[dict]
+    areas: list[dict]
+    trend: list[dict]
+    targets: list[dict]
+    milestones: list[dict]
+    unfinished_targets: list[dict]
+    unfinished_milestones: list[dict]
+    xlsx_url: str
+    pdf_url: str

@@ -17,7 +17,7 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.core import clock
 from fupin.core.errors import NotFound
 from fupin.progress.indicators import INDICATORS, household_filter
-from fupin.progress.models import AreaIndicator, Milestone, Plan, Snapshot, StandardMark, Target
+from fupin.progress.models import AreaBoundary, AreaIndicator, Milestone, Plan, Snapshot, StandardMark, Target
 from fupin.progress.rag import Verdict, judge
 from fupin.registry import schema
 from fupin.registry.models import Household, Person, PersonStatus
@@ -161,3 +161,8 @@ def with_head_name(qs: QuerySet) -> QuerySet:
     head = Person.objects.filter(household=OuterRef("pk"), relation=schema.HEAD_RELATION,
                                  status=PersonStatus.ACTIVE).values("name")[:1]
     return qs.annotate(head_name=Subquery(head))
+
+
+def boundaries_visible(*, actor) -> QuerySet:
+    """Stored boundaries within the actor's area, with who uploaded them."""
+    return scope(AreaBoundary.objects.select_related("uploaded_by"), actor, VIEW, code_path="area_code")

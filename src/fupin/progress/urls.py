@@ -19,4 +19,8 @@ urlpatterns = [
     path("dispatch/<int:snapshot_id>/report.xlsx", views.snapshot_xlsx, name="snapshot_xlsx"),
     path("dispatch/<int:snapshot_id>/report.pdf", views.snapshot_pdf, name="snapshot_pdf"),
     path("dispatch/<int:snapshot_id>/quarterly.xlsx", views.quarterly_xlsx, name="quarterly_xlsx"),
+    path("boundaries/", views.boundaries_page, name="boundaries"),
+    path("boundaries/clear/", views.boundaries_clear_view, name="boundaries_clear"),
+    path("summaries/<str:code>/<int:year>/<str:kind>/", views.summary_view, name="summary"),
+    path("summaries/<str:code>/<int:year>/<str:kind>/summary.<str:fmt>", views.summary_file, name="summary_file"),
 ]

@@ -19,10 +19,17 @@ from fupin.areas.models import AreaLevel
 from fupin.core import clock
 from fupin.core.errors import ApplicationError, NotFound
 from fupin.core.validators import mask_phone
-from fupin.progress import dispatch, reports, selectors, services
-from fupin.progress.forms import FreezeForm, MilestoneForm, ReportForm, TargetForm
+from fupin.progress import boundaries, dispatch, reports, selectors, services, summaries
+from fupin.progress.forms import (
+    BoundaryClearForm,
+    BoundaryUploadForm,
+    FreezeForm,
+    MilestoneForm,
+    ReportForm,
+    TargetForm,
+)
 from fupin.progress.indicators import INDICATORS, household_filter
-from fupin.progress.map import area_tiles, chart_children, chart_trend
+from fupin.progress.map import area_tiles, chart_children, chart_trend, geo_map
 from fupin.registry.models import HouseholdStatus
 from fupin.web.decorators import requires
 from fupin.web.tables import Column, Filter, Table
@@ -54,9 +61,12 @@ def battle_map(request, code: str):
     values = selectors.figures([area.code] + [k.code for k in kids], year)
     rows = selectors.targets_with_progress(list(selectors.area_targets(actor=request.user, area=area, year=year)),
                                            clock.today())
+    tiles = area_tiles(kids, values)
+    geo = geo_map(area, tiles, year)
     return render(request, "progress/map.html", {
         "area": area, "year": year, "years": selectors.years_available(area.code), "shown": _shown(values[area.code]),
-        "tiles": area_tiles(kids, values), "targets": rows, "can_manage": can(request.user, MANAGE, area.code),
+        "tiles": tiles, "targets": rows, "can_manage": can(request.user, MANAGE, area.code),
+        "geo": geo, "geo_json": json.dumps(geo, ensure_ascii=False, separators=(",", ":")) if geo else "",
         "chart_children": json.dumps(chart_children(kids, values), ensure_ascii=False),
         "chart_trend": json.dumps(chart_trend(area), ensure_ascii=False),
         "crumbs": _crumbs(request.user, area)})
@@ -233,7 +243,11 @@ def dispatch_list(request):
     ]
     table = Table(request, selectors.snapshots_visible(actor=request.user), columns=columns, default_sort="-month")
     form = FreezeForm(actor=request.user) if can(request.user, MANAGE) else None
-    return render(request, "progress/dispatch.html", {"table": table, "form": form})
+    periods = selectors.snapshots_visible(actor=request.user).filter(month__month__in=(9, 12)).order_by(
+        "-month", "area__code")[:24]
+    available = [{"area": s.area, "year": s.month.year, "kind": k, "title": summaries.KINDS[k].title}
+                 for s in periods for k in [{9: "national_day", 12: "year_end"}[s.month.month]]]
+    return render(request, "progress/dispatch.html", {"table": table, "form": form, "summaries": available})
 
 
 @require_POST
@@ -259,8 +273,11 @@ def snapshot_detail(request, snapshot_id: int):
     snapshot = selectors.snapshot_get(actor=request.user, snapshot_id=snapshot_id)
     data = reports.report_rows(snapshot)
     quarter = (snapshot.month.month - 1) // 3 + 1
+    summary = {9: "national_day", 12: "year_end"}.get(snapshot.month.month)
     return render(request, "progress/snapshot.html", {**data, "quarter": quarter,
-                                                      "quarter_ready": snapshot.month.month % 3 == 0})
+                                                      "quarter_ready": snapshot.month.month % 3 == 0,
+                                                      "summary_kind": summary,
+                                                      "summary_title": summaries.KINDS[summary].title if summary else ""})
 
 
 def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -297,3 +314,63 @@ def quarterly_xlsx(request, snapshot_id: int):
     return _download(reports.quarterly_xlsx(months),
                      f"quarterly-{snapshot.area.code}-{snapshot.month.year}Q{quarter}.xlsx", XLSX)
 
+
+
+# --- geographic boundaries ------------------------------------------------------------------------
+
+@requires(MANAGE)
+def boundaries_page(request):
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = upload.read(boundaries.MAX_BYTES + 1)
+            result = boundaries.boundaries_upload(actor=request.user, data=data, filename=upload.name,
+                                                  code_property=form.cleaned_data["code_property"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            problems = (exc.details or {}).get("errors", [])
+        else:
+            messages.success(request, _("已导入 %(n)s 个区域的边界（其中替换原有 %(r)s 个）")
+                             % {"n": result.stored, "r": result.replaced})
+            return redirect("progress:boundaries")
+    return render(request, "progress/boundaries.html", {
+        "form": form, "problems": problems, "stored": selectors.boundaries_visible(actor=request.user),
+        "clear_form": BoundaryClearForm(actor=request.user)})
+
+
+@require_POST
+@requires(MANAGE)
+def boundaries_clear_view(request):
+    form = BoundaryClearForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            removed = boundaries.boundaries_clear(actor=request.user, area_code=form.cleaned_data["area"])
+            messages.success(request, _("已清除 %(n)s 个区域的边界") % {"n": removed})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("progress:boundaries")
+
+
+# --- national-day and year-end summaries ----------------------------------------------------------
+
+@requires(VIEW)
+def summary_view(request, code: str, year: int, kind: str):
+    area = selectors.map_area(actor=request.user, code=code)
+    # A period not yet frozen raises ValidationFailed: the error page names the missing month.
+    return render(request, "progress/summary.html", summaries.summary_data(area=area, year=year, kind=kind))
+
+
+@requires(VIEW)
+def summary_file(request, code: str, year: int, kind: str, fmt: str):
+    area = selectors.map_area(actor=request.user, code=code)
+    if fmt not in ("xlsx", "pdf"):
+        raise NotFound(_("不支持的文件格式：%(f)s") % {"f": fmt}, code="unknown_format")
+    data = summaries.summary_data(area=area, year=year, kind=kind)
+    name = f"{kind.replace('_', '-')}-summary-{area.code}-{year}.{fmt}"
+    if fmt == "pdf":
+        return _download(summaries.summary_pdf(data), name, "application/pdf")
+    return _download(summaries.summary_xlsx(data), name, XLSX)
