@@ -93,3 +93,22 @@ def test_refresh_needs_the_manage_right(client, reviewer, officer, token_for, re
     assert refused.status_code == 403
     done = post(client, "/api/progress/refresh", token_for(officer), {"year": 2020})
     assert done.status_code == 200 and done.json()["villages_recomputed"] == 0
+
+
+def test_area_map_body_keeps_to_its_schema(client, officer, token_for, refreshed):
+    """The map is rendered without the framework's response validation (the dashboard's hot path), so
+    hold its body to MapOut here: validating and rendering it again changes nothing."""
+    from fupin.api.main import api
+    from fupin.progress.schemas import MapOut, TargetOut
+
+    token = token_for(officer)
+    post(client, "/api/progress/targets", token, {"area": COUNTY, "name": "新建扶贫车间", "value": 15,
+                                                  "deadline": dt.date(2020, 12, 31),
+                                                  "period_start": dt.date(2020, 1, 1), "lead_unit": "县人社局"})
+    bodies = {}
+    for code in (COUNTY, TOWNSHIP):
+        response = client.get(f"/api/progress/areas/{code}", HTTP_AUTHORIZATION=f"Bearer {token}")
+        bodies[code] = body = response.json()
+        again = json.loads(api.renderer.render(None, MapOut.model_validate(body).model_dump(), response_status=200))
+        assert response.status_code == 200 and body == again
+    assert [set(t) for t in bodies[COUNTY]["targets"]] == [set(TargetOut.model_fields)]
