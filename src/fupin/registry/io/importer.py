@@ -231,7 +231,7 @@ class _Importer:
                           allowed_prefixes=None if self.system else actor_prefixes(self.actor, "registry.edit"),
                           villages=_villages(), frozen_counties=frozen)
         reader = HouseholdReader(layout, context, accept=self.accept, reject=self.reject,
-                                 strict_width=source.kind == "csv")
+                                 strict_width=source.kind == "csv", vectorised=source.kind == "csv")
         for m in source.merged:
             if m.last_row > source.header_row:
                 column = layout.header[m.first_col] if m.first_col < len(layout.header) else ""
@@ -252,6 +252,7 @@ class _Importer:
                                     f"已读取{reader.rows}行、{reader.households}户")
                 reader.close()
             except SourceError as exc:
+                reader.settle()  # the households read before the break are reported as without a batch
                 self.log.add(ImportProblem(exc.row, exc.column, f"文件读取中断：{exc.message}；未导入任何数据", exc.code))
                 result.rows, result.households = reader.rows, reader.households
                 result.status = "rejected"

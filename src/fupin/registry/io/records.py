@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from fupin.registry import income, schema
+from fupin.registry.io import vectorised
 from fupin.registry.io.layout import Layout, normalise
 from fupin.registry.io.problems import ImportProblem
 from fupin.registry.io.xlsx import CellError, Formula, Number
@@ -29,6 +30,9 @@ from fupin.registry.validation import CodeLists, Problem, id_birth_date, id_sex,
 
 # Values that repeat down a column (codes, yes/no, dates) are parsed once; money rarely repeats.
 _CACHE_LIMIT = 20_000
+# Rows checked together by the vectorised path: large enough for column-wise work to pay, small
+# enough to bound the memory a batch holds.
+BATCH_ROWS = 20_000
 _UNCACHED = frozenset({"str", "decimal"})
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]")
 _PLAIN_MONEY = re.compile(r"^-?\d{1,12}\.\d\d$")
@@ -175,9 +179,13 @@ class HouseholdReader:
     (through `accept`) or problems (through `reject`)."""
 
     def __init__(self, layout: Layout, context: Context, *, accept: Callable[[Staged], None],
-                 reject: Callable[[str, list[ImportProblem], int], None], strict_width: bool = False):
+                 reject: Callable[[str, list[ImportProblem], int], None], strict_width: bool = False,
+                 vectorised: bool = False):
         self.layout = layout
         self.strict_width = strict_width
+        # Finished blocks wait here to be checked a batch at a time (vectorised.py); None: one at a time.
+        self.pending: list[tuple[str, list[tuple[int, list]]]] | None = [] if vectorised else None
+        self.pending_rows = 0
         self.ctx = context
         self.accept = accept
         self.reject = reject
@@ -245,6 +253,22 @@ class HouseholdReader:
     def close(self) -> None:
         if self.block:
             self._finish()
+        self.settle()
+
+    def settle(self) -> None:
+        """Check the blocks waiting for their batch: the clean ones staged from the batch checks, the
+        others through `_household`, in file order (so problems and staging rows come as one by one)."""
+        if not self.pending:
+            return
+        blocks, self.pending, self.pending_rows = self.pending, [], 0
+        for (hn, block), staged in zip(blocks, vectorised.screen(self, blocks), strict=True):
+            if staged is None:
+                problems: list[ImportProblem] = []
+                staged = self._household(hn, block, problems)
+                if problems or staged is None:
+                    self.reject(hn, problems, len(block))
+                    continue
+            self.accept(staged)
 
     def _finish(self) -> None:
         block, self.block = self.block, []
@@ -256,6 +280,12 @@ class HouseholdReader:
                 self.repeated.setdefault(hn, [self.seen[hn]]).append(first_row)
             else:
                 self.seen[hn] = first_row
+        if self.pending is not None:
+            self.pending.append((hn, block))
+            self.pending_rows += len(block)
+            if self.pending_rows >= BATCH_ROWS:
+                self.settle()
+            return
         problems: list[ImportProblem] = []
         staged = self._household(hn, block, problems)
         if problems or staged is None:
