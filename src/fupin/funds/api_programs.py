@@ -88,7 +88,7 @@ def _ledger_template(request, kind: str) -> HttpResponse:
     require(request.auth, "funds.edit")
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
-    ledger_template(kind).save(response)
+    ledger_template(kind, actor=request.auth).save(response)
     return response
 
 
@@ -462,3 +462,41 @@ def workshop_step(request, workshop_id: int, step: Literal["certify", "file"], p
 def pay_subsidy(request, workshop_id: int, payload: SubsidyIn):
     w = sel.workshop_get(request.auth, workshop_id)
     return Status(201, workshops.subsidy_pay(actor=request.auth, workshop=w, **payload.dict()))
+
+
+# --- the filled inventory forms 附件3 / 附件4, imported back -------------------------------------------
+# On the funds router as /funds/import/{equity,assets}: "/assets/import" would be taken by /assets/{asset_id}.
+
+FORM_DOC = ("Multipart upload of one filled inventory form (.xlsx, field `file`) in the layout the system exports "
+            "(`fupin report asset-inventory`; the template endpoint returns the empty form), one sheet per township. "
+            "All rows of all sheets are written or none: 400 `total_mismatch` when a 合计 cell differs from the sum "
+            "of its rows (`details.totals`: sheet, column, printed, computed, in 万元); 400 `import_rows_invalid` "
+            "lists every problem in `details.problems` (row, column, message, code, and sheet when several); "
+            "400 `import_bad_layout` names the missing and unknown headers; 403 without funds.edit.")
+
+
+def _mount_forms() -> None:
+    from fupin.funds.api import router
+
+    @router.post("/import/equity", response={201: LedgerImportOut, **WRITE}, description=FORM_DOC)
+    def import_equity(request, file: File[UploadedFile]):
+        """导入附件3 扶贫资金入股情况清查表 (.xlsx)."""
+        return _ledger_import(request, "equity", file)
+
+    @router.get("/import/equity/template", response={200: None, 401: Error, 403: Error})
+    def equity_template(request):
+        """附件3 空白表 (.xlsx), as exported."""
+        return _ledger_template(request, "equity")
+
+    @router.post("/import/assets", response={201: LedgerImportOut, **WRITE}, description=FORM_DOC)
+    def import_assets(request, file: File[UploadedFile]):
+        """导入附件4 扶贫资金形成资产情况调查表 (.xlsx)."""
+        return _ledger_import(request, "assets", file)
+
+    @router.get("/import/assets/template", response={200: None, 401: Error, 403: Error})
+    def assets_template(request):
+        """附件4 空白表 (.xlsx), as exported."""
+        return _ledger_template(request, "assets")
+
+
+_mount_forms()  # last: fupin.funds.api imports the routers above while it loads

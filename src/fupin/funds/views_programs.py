@@ -315,6 +315,8 @@ def ledger_import_page(request, kind: str):
     return render(request, "funds/ledger_import.html", {
         "ledger": ledger, "ledgers": LEDGERS.values(), "form": form, "done": done, "error": error,
         "problems": details.get("problems", []), "layout": details if "missing" in details else None,
+        "totals": error and details.get("totals") and all(p["code"] == "total_mismatch" for p in details["problems"]),
+        "sheets": any(p.get("sheet") for p in details.get("problems", [])),
         "max_mb": MAX_UPLOAD_BYTES // 1048576, "max_rows": MAX_ROWS})
 
 
@@ -322,4 +324,4 @@ def ledger_import_page(request, kind: str):
 def ledger_template_download(request, kind: str):
     from fupin.funds.ledger_import import ledger_get, ledger_template
 
-    return _xlsx(ledger_template(ledger_get(kind).kind), f"ledger-{kind}-template.xlsx")
+    return _xlsx(ledger_template(ledger_get(kind).kind, actor=request.user), f"ledger-{kind}-template.xlsx")

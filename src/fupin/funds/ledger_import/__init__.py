@@ -7,6 +7,9 @@ household and person references in the registry, duplicates in the file and in t
 same rules as the one-record pages), and then writes all rows in one transaction with one audit event
 for the batch, or writes nothing and raises `ValidationFailed(code="import_rows_invalid")` whose
 `details["problems"]` lists every problem with its row number and column.
+
+The filled inventory forms 附件3 (equity) and 附件4 (assets) are ledgers too, read in the layout the
+system exports them (see `forms.py`), with their 合计 row checked against the rows (`total_mismatch`).
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from fupin.accounts.access import require
 from fupin.audit.services import audit_denial, audit_event
 from fupin.core.errors import Conflict, NotFound, ValidationFailed
 
-from . import loans, posts, stations
+from . import assets, equity, loans, posts, stations
 from .base import Context, Ledger
+from .forms import form_import, form_template
 from .sheet import MAX_ROWS, MAX_UPLOAD_BYTES, Problem, check_upload, parse_row, read_rows, template_workbook
 
-LEDGERS: dict[str, Ledger] = {x.LEDGER.kind: x.LEDGER for x in (stations, posts, loans)}
+LEDGERS: dict[str, Ledger] = {x.LEDGER.kind: x.LEDGER for x in (stations, posts, loans, equity, assets)}
 MAX_LISTED = 50  # problems named in the message; details carry all of them
 
 __all__ = ["LEDGERS", "MAX_ROWS", "MAX_UPLOAD_BYTES", "Problem", "ledger_get", "ledger_import", "ledger_template"]
@@ -37,9 +41,11 @@ def ledger_get(kind: str) -> Ledger:
     return LEDGERS[kind]
 
 
-def ledger_template(kind: str):
-    """The empty .xlsx template (an openpyxl Workbook) of a ledger."""
+def ledger_template(kind: str, actor=None):
+    """The empty .xlsx template (an openpyxl Workbook) of a ledger; of a form, the empty exported form."""
     ledger = ledger_get(kind)
+    if ledger.form:
+        return form_template(ledger, actor)
     return template_workbook(ledger.columns, ledger.title, ledger.notes)
 
 
@@ -82,6 +88,8 @@ def ledger_import(*, kind: str, actor, fileobj, name: str | None = None) -> dict
         require(actor, "funds.edit")
     name = name if name is not None else os.path.basename(str(getattr(fileobj, "name", "") or ""))
     check_upload(name, _size(fileobj))
+    if ledger.form:
+        return form_import(ledger, actor=actor, fileobj=fileobj, name=name)
     raw_rows = read_rows(fileobj, ledger.columns, ledger.title)
     if not raw_rows:
         raise ValidationFailed(_("文件中没有数据行（第2行起填写，示例行不算）"), code="import_no_rows")

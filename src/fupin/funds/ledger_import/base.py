@@ -27,6 +27,12 @@ class Ledger:
     # check(ctx, rows) -> prepared rows (problems go to ctx); write(actor, prepared) -> codes created
     check: Callable[[Context, Rows], list]
     write: Callable[[object, list], list[str]]
+    # an official inventory form (附件N of the asset plan) rather than a one-header-row ledger: read in the
+    # layout `fupin.funds.inventory` exports (title, township, header, 合计 row), one sheet per township
+    form: int = 0
+    # form ledgers: the natural key of a prepared row, and the column named when it repeats across sheets
+    key: Callable[[object], Hashable] | None = None
+    key_column: str = ""
 
 
 @dataclass

@@ -34,7 +34,7 @@ NOTES_SHEET = "填写说明"
 class Col:
     key: str
     header: str
-    kind: str  # text | code | id_number | number | money | date | int | choice | bool
+    kind: str  # text | code | id_number | number | money | wan | date | int | choice | bool
     required: bool = True
     example: object = ""
     note: str = ""
@@ -51,13 +51,17 @@ class Problem:
     message: str
     code: str = "invalid"
     value: str = ""
+    sheet: str = ""  # the worksheet, named when a workbook holds several (one per township)
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message, "code": self.code,
-                "value": self.value}
+        out = {"row": self.row, "column": self.column, "message": self.message, "code": self.code,
+               "value": self.value}
+        return out | {"sheet": self.sheet} if self.sheet else out
 
     def __str__(self) -> str:
         where = _("第%(n)s行") % {"n": self.row} if self.row else _("文件")
+        if self.sheet:
+            where = _("工作表“%(s)s”") % {"s": self.sheet} + where
         column = f"“{self.column}”" if self.column else ""
         return f"{where}{column}：{self.message}"
 
@@ -248,6 +252,8 @@ def parse_cell(value, col: Col):
             return False
         raise CellError(_("请填写“是”或“否”"), "bad_bool")
     number = _decimal(value)
+    if col.kind == "wan":
+        return _wan(number, col)
     if col.kind == "int":
         if number != number.to_integral_value():
             raise CellError(_("应为整数"), "bad_integer")
@@ -260,6 +266,17 @@ def parse_cell(value, col: Col):
     if number >= Decimal("1e11"):
         raise CellError(_("超出范围"), "out_of_range")
     return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _wan(number: Decimal, col: Col) -> Decimal:
+    """An amount printed in 万元 (as on the official forms) → yuan; exact to the fen, so 6 decimals at most."""
+    if number != number.quantize(Decimal("0.000001")):
+        raise CellError(_("金额（万元）最多精确到分，即小数点后6位"), "bad_precision")
+    if number < 0 or (col.positive and number == 0):
+        raise CellError(_("必须大于0") if col.positive else _("不能为负数"), "negative_amount")
+    if number >= Decimal("1e7"):
+        raise CellError(_("超出范围"), "out_of_range")
+    return (number * 10000).quantize(Decimal("0.01"))
 
 
 def template_workbook(columns: list[Col], title: str, notes: list[str]) -> Workbook:
@@ -297,7 +314,8 @@ def template_workbook(columns: list[Col], title: str, notes: list[str]) -> Workb
     for c in info[1]:
         c.font = bold
     kinds = {"text": _("文本"), "code": _("文本（代码，请设为文本格式）"), "id_number": _("文本（18位，请设为文本格式）"),
-             "number": _("数字"), "money": _("金额（元，两位小数）"), "date": _("日期 YYYY-MM-DD"), "int": _("整数"),
+             "number": _("数字"), "money": _("金额（元，两位小数）"),
+             "wan": _("金额（万元，精确到分）"), "date": _("日期 YYYY-MM-DD"), "int": _("整数"),
              "choice": _("下拉选择"), "bool": _("是 / 否")}
     for col in columns:
         note = col.note

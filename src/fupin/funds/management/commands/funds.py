@@ -9,14 +9,17 @@ from fupin.registry.io.cli import actor_from_username
 # sub-command → ledger kind
 IMPORTS = {"import-stations": ("stations", "导入光伏电站台账 / import PV stations"),
            "import-posts": ("posts", "导入公益岗位台账（含上岗人员）/ import public-welfare posts and their holders"),
-           "import-loans": ("loans", "导入扶贫小额信贷台账 / import microloan applications")}
+           "import-loans": ("loans", "导入扶贫小额信贷台账 / import microloan applications"),
+           "import-equity": ("equity", "导入附件3 扶贫资金入股情况清查表 / import the filled equity inventory form"),
+           "import-assets": ("assets", "导入附件4 扶贫资金形成资产情况调查表 / import the filled asset inventory form")}
 
 
 class Command(FupinCommand):
-    help = ("扶贫资金台账 / funds ledgers. `fupin funds import-stations|import-posts|import-loans FILE --user NAME` "
-            "imports a county ledger (.xlsx, in the layout of the template; `template KIND --out FILE` writes it). "
-            "All rows or none: every problem is listed with its row and column. "
-            "导入光伏电站、公益岗位、小额信贷台账，全部无误才写入。")
+    help = ("扶贫资金台账 / funds ledgers. `fupin funds import-stations|import-posts|import-loans|import-equity|"
+            "import-assets FILE --user NAME` imports a county ledger or a filled inventory form 附件3/附件4 (.xlsx, in "
+            "the layout of the template or of the exported form; `template KIND --out FILE` writes it). "
+            "All rows or none: every problem is listed with its row and column; a form whose 合计 differs from the "
+            "sum of its rows is refused. 导入光伏电站、公益岗位、小额信贷台账和资产清查表，全部无误才写入。")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -27,7 +30,7 @@ class Command(FupinCommand):
                                           "area / 以该用户身份导入")
             self.add_json_flag(p)
         t = sub.add_parser("template", help="导入模板 / write the empty template of a ledger")
-        t.add_argument("kind", choices=[k for k, _label in IMPORTS.values()], help="stations | posts | loans")
+        t.add_argument("kind", choices=[k for k, _label in IMPORTS.values()], help="stations | posts | loans | equity | assets")
         t.add_argument("--out", type=Path, required=True, help="输出 .xlsx 文件 / output file")
         self.add_json_flag(t)
 
@@ -64,5 +67,7 @@ class Command(FupinCommand):
 
 def _line(p: dict) -> str:
     where = f"第{p['row']}行" if p["row"] else "文件"
+    if p.get("sheet"):
+        where = f"工作表“{p['sheet']}”{where}"
     column = f"“{p['column']}”" if p["column"] else ""
     return f"  {where}{column}：{p['message']}"
