@@ -1,6 +1,8 @@
 """Expired sessions, forged CSRF tokens, unknown area codes, missing roles: a clear 4xx, nothing written,
 and an audit event for each denial."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -131,3 +133,10 @@ def test_pages_are_chinese_even_for_an_english_browser_until_the_user_switches(c
     assert "用户名" in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert "User name" in client.get("/accounts/login/").content.decode()
+
+
+def test_one_menu_entry_is_lit_when_one_address_lies_under_another(client, make_user):
+    client.force_login(make_user(Role.COUNTY_OFFICER, "210922"))
+    page = client.get("/assessment/rounds/").content.decode()
+    lit = re.findall(r'aria-current="page">([^<]+)', page)
+    assert [text.strip() for text in lit] == ["驻村帮扶考核"]

@@ -55,6 +55,13 @@ def shell(request) -> dict:
             url = reverse(name)
             active = request.path == url if url == "/" else request.path.startswith(url)
             menu.append({"label": label, "url": url, "active": active, "badge": _badge(user, name, badge) if badge else 0})
+    # One entry lit: where one menu URL lies under another (/assessment/ and /assessment/rounds/), the
+    # longest match is the page's own.
+    lit = [m for m in menu if m["active"]]
+    if len(lit) > 1:
+        longest = max(lit, key=lambda m: len(m["url"]))
+        for m in lit:
+            m["active"] = m is longest
     return {
         "menu": menu,
         "switchable_areas": assignment_areas(user),
