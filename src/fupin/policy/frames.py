@@ -122,15 +122,15 @@ def decide_polars(pack: Pack, records: list[dict], as_of: dt.date) -> Iterator[R
 
 def decide_spark(pack: Pack, records: list[dict], as_of: dt.date) -> Iterator[Row]:
     """The same on Spark (local mode here; a cluster when SPARK_REMOTE or spark-submit says so)."""
-    from fupin.policy.engine.spark import local_session, run_spark, spark_frames
+    from fupin.policy.engine.spark import local_session, run_spark, spark_frames, to_polars
 
     households, persons, errors = frames_from_records(records, pack.catalogue, needed_fields(pack, pack.rules))
     for hid, message in errors.items():
         yield from _input_error_rows(pack, hid, message)
     session = local_session("fupin-screen")
     sh, sp = spark_frames(session, pack, households, persons)
-    collected = [r.asDict() for r in run_spark(pack, sh, sp, as_of=as_of).collect()]
-    yield from _frame_rows(pack, collected)
+    # The result comes back through Arrow, as the frames went in (not row by row through the JVM).
+    yield from _frame_rows(pack, to_polars(run_spark(pack, sh, sp, as_of=as_of)).iter_rows(named=True))
 
 
 def decide(engine: str, pack: Pack, records: list[dict], as_of: dt.date) -> Iterator[Row]:

@@ -1,21 +1,26 @@
 """Execution (c): the same rules compiled to Spark column expressions, for national scale.
 
 A line-by-line mirror of `batch.py` (Polars): each expression compiles to (value, error) columns,
-member aggregates run as one groupBy over the persons frame joined back to households. Divisions and
+member aggregates run as one groupBy over the persons frame joined back to households once. Divisions and
 map look-ups are guarded, so the answers do not depend on `spark.sql.ansi.enabled`. PySpark is an
 optional dependency: this module is imported only when Spark is asked for.
+
+Frames cross between Polars and Spark as Arrow or Parquet, never as Python rows: at 100,000 households
+rows took minutes each way, Arrow and Parquet take seconds (docs/benchmarks.md, "Spark").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import polars as pl
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as ST
 
 from . import values as v
-from .batch import ID, KEY, needed_fields
+from .batch import DTYPES, ID, KEY, needed_fields
 from .catalogue import BOOL, CODES, DATE, HOUSEHOLD, NUMBER, PERSON, TEXT
 from .check import Agg, Arith, AsOf, Cmp, Const, Field, Func, IfN, InN, Logic, Lookup, Neg, NotN, RuleRef, T
 from .evaluate import _closure
@@ -279,16 +284,67 @@ def _rule_value(rule: Rule, clause_cols, compiler: SparkCompiler):
 
 
 def _normalise(frame: DataFrame, pack: Pack, fields, entity: str) -> DataFrame:
+    # one select rather than a withColumn per field: each withColumn is one more plan node to analyse
     present = set(frame.columns)
+    changed: dict[str, Column] = {}
     for ent, name in sorted(fields):
         if ent != entity:
             continue
         ftype = pack.catalogue.get(entity, name).type
         if name not in present:
-            frame = frame.withColumn(name, F.lit(None).cast(SPARK_TYPES[ftype]))
+            changed[name] = F.lit(None).cast(SPARK_TYPES[ftype])
         elif ftype == NUMBER:
-            frame = frame.withColumn(name, snap(F.col(name).cast("double")))
-    return frame
+            changed[name] = snap(F.col(name).cast("double"))
+    if not changed:
+        return frame
+    kept = [F.col(c) for c in frame.columns if c not in changed]
+    return frame.select(*kept, *[col.alias(name) for name, col in changed.items()])
+
+
+def _levels(rules: list[Rule]) -> list[list[Rule]]:
+    """The rules grouped by how deep they depend on each other: a rule's level is one more than the
+    deepest rule it reads. One select per level instead of one per rule keeps the plan shallow."""
+    by_id = {r.id: r for r in rules}
+    level: dict[str, int] = {}
+
+    def depth(rule: Rule) -> int:
+        if rule.id not in level:  # the pack loader refuses cycles
+            level[rule.id] = 1 + max((depth(by_id[d]) for d in rule.depends if d in by_id), default=-1)
+        return level[rule.id]
+
+    for rule in rules:
+        depth(rule)
+    grouped: list[list[Rule]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for rule in rules:
+        grouped[level[rule.id]].append(rule)
+    return grouped
+
+
+def _rule_columns(rule: Rule, compiler: SparkCompiler):
+    """(clause columns, rule value/error columns, output columns) of one rule."""
+    exprs, clause_cols = [], []
+    for clause in rule.clauses:
+        val, err = compiler.compile(clause.expr)
+        name = f"__c_{rule.id}__{clause.id}"
+        exprs.append(val.alias(name))
+        if err is not None:
+            exprs.append(err.alias(name + "__err"))
+        clause_cols.append((F.col(name), F.col(name + "__err") if err is not None else None, clause))
+    value, err = _rule_value(rule, clause_cols, compiler)
+    na = F.lit(False)
+    for name in rule.requires:
+        na = na | F.col(name).isNull()
+    rv, re_ = f"__r_{rule.id}", f"__r_{rule.id}__err"
+    error = F.when(na, _null_text()).otherwise(err if err is not None else _null_text())
+    final_err = F.when(error.isNotNull(), error).when(~na & value.isNull(), _missing_message(rule))
+    values = [F.when(na, F.lit(None)).otherwise(value).alias(rv), final_err.alias(re_)]
+    status = F.when(na, F.lit("not_applicable")).when(F.col(re_).isNotNull(), F.lit("error")).otherwise(F.lit("ok"))
+    outputs = [F.when(F.col(re_).isNull(), F.col(rv)).alias(rule.id), status.alias(f"{rule.id}__status"),
+               F.col(re_).alias(f"{rule.id}__error")]
+    for col, cerr, clause in clause_cols:
+        shown = col if cerr is None else F.when(cerr.isNull(), col)
+        outputs.append(F.when(na, F.lit(None)).otherwise(shown).alias(f"{rule.id}.{clause.id}"))
+    return exprs, values, outputs
 
 
 def run_spark(pack: Pack, households: DataFrame, persons: DataFrame | None = None, *, as_of: dt.date | None = None,
@@ -300,32 +356,14 @@ def run_spark(pack: Pack, households: DataFrame, persons: DataFrame | None = Non
     compiler = SparkCompiler(as_of)
     fields = needed_fields(pack, chosen)
     stages: list[list[Column]] = []
-    outputs = [F.col(ID)]
-    for rule in chosen:
-        exprs, clause_cols = [], []
-        for clause in rule.clauses:
-            val, err = compiler.compile(clause.expr)
-            name = f"__c_{rule.id}__{clause.id}"
-            exprs.append(val.alias(name))
-            if err is not None:
-                exprs.append(err.alias(name + "__err"))
-            clause_cols.append((F.col(name), F.col(name + "__err") if err is not None else None, clause))
-        stages.append(exprs)
-        value, err = _rule_value(rule, clause_cols, compiler)
-        na = F.lit(False)
-        for name in rule.requires:
-            na = na | F.col(name).isNull()
-        rv, re_ = f"__r_{rule.id}", f"__r_{rule.id}__err"
-        error = F.when(na, _null_text()).otherwise(err if err is not None else _null_text())
-        final_err = F.when(error.isNotNull(), error).when(~na & value.isNull(), _missing_message(rule))
-        stages.append([F.when(na, F.lit(None)).otherwise(value).alias(rv), final_err.alias(re_)])
-        status = F.when(na, F.lit("not_applicable")).when(F.col(re_).isNotNull(), F.lit("error")).otherwise(F.lit("ok"))
-        outputs.append(F.when(F.col(re_).isNull(), F.col(rv)).alias(rule.id))
-        outputs.append(status.alias(f"{rule.id}__status"))
-        outputs.append(F.col(re_).alias(f"{rule.id}__error"))
-        for col, cerr, clause in clause_cols:
-            shown = col if cerr is None else F.when(cerr.isNull(), col)
-            outputs.append(F.when(na, F.lit(None)).otherwise(shown).alias(f"{rule.id}.{clause.id}"))
+    outputs: dict[str, list[Column]] = {}
+    for group in _levels(chosen):
+        clause_stage, rule_stage = [], []
+        for rule in group:
+            clause_stage_, rule_stage_, outputs[rule.id] = _rule_columns(rule, compiler)
+            clause_stage += clause_stage_
+            rule_stage += rule_stage_
+        stages += [clause_stage, rule_stage]
     frame = _normalise(households, pack, fields, HOUSEHOLD)
     person_fields = sorted({n for r in chosen for e, n in r.fields if e == PERSON})
     if persons is not None:
@@ -335,35 +373,62 @@ def run_spark(pack: Pack, households: DataFrame, persons: DataFrame | None = Non
             F.count(F.lit(1)).alias("__members"), *compiler.group_cols, *flags)
         frame = frame.join(grouped, frame[ID] == grouped[KEY], "left").drop(KEY)
     else:
-        frame = frame.withColumn("__members", F.lit(None).cast("long"))
-        for n in person_fields:
-            frame = frame.withColumn(f"__null_{n}", F.lit(None).cast("boolean"))
+        frame = frame.select("*", F.lit(None).cast("long").alias("__members"),
+                             *[F.lit(None).cast("boolean").alias(f"__null_{n}") for n in person_fields])
     for exprs in stages:
-        frame = frame.select("*", *exprs)
-    return frame.select(*outputs)
+        if exprs:
+            frame = frame.select("*", *exprs)
+    return frame.select(F.col(ID), *[col for rule in chosen for col in outputs[rule.id]])
 
 
-def spark_frames(spark: SparkSession, pack: Pack, households, persons):
-    """Spark frames from the Polars frames `batch.frames_from_records` builds (for tests and small runs)."""
-    def convert(frame, entity: str, key: str):
-        fields = [ST.StructField(key, ST.StringType())]
-        for name in frame.columns:
-            if name == key:
-                continue
-            ftype = pack.catalogue.get(entity, name).type
-            fields.append(ST.StructField(name, SPARK_TYPES[ftype]))
-        rows = [tuple(row[f.name] for f in fields) for row in frame.iter_rows(named=True)]
-        return spark.createDataFrame(rows, ST.StructType(fields))
+def _typed(frame: pl.DataFrame, pack: Pack, entity: str, key: str) -> pl.DataFrame:
+    """The catalogue's types (a column of nothing but nulls comes from Polars as type Null)."""
+    return frame.with_columns(pl.col(name).cast(DTYPES[pack.catalogue.get(entity, name).type])
+                              for name in frame.columns if name != key)
 
-    return convert(households, HOUSEHOLD, ID), convert(persons, PERSON, KEY)
+
+def spark_frames(spark: SparkSession, pack: Pack, households: pl.DataFrame, persons: pl.DataFrame, *,
+                 folder: str | Path | None = None) -> tuple[DataFrame, DataFrame]:
+    """Spark frames from the Polars frames `batch.frames_from_records` (or the benchmark) builds.
+
+    Handed over as Arrow record batches, or, given a folder, as Parquet files written there and read by
+    Spark (faster for large frames; the folder must outlive the Spark query, the caller removes it)."""
+    typed = [(_typed(households, pack, HOUSEHOLD, ID), "households"), (_typed(persons, pack, PERSON, KEY), "persons")]
+    if folder is None:
+        # oldest: plain large strings and lists, the Arrow types Spark reads (not Polars' string views)
+        return tuple(spark.createDataFrame(frame.to_arrow(compat_level=pl.CompatLevel.oldest()))
+                     for frame, _ in typed)
+    frames = []
+    for frame, name in typed:
+        path = Path(folder) / f"{name}.parquet"
+        frame.write_parquet(path)
+        frames.append(spark.read.parquet(str(path)))
+    return tuple(frames)
+
+
+def to_polars(frame: DataFrame, *, folder: str | Path | None = None) -> pl.DataFrame:
+    """A Spark result as a Polars frame: through Arrow, or, given a folder, as Parquet files written there."""
+    if folder is None:
+        return pl.from_arrow(frame.toArrow())
+    path = Path(folder) / "result"
+    frame.write.mode("overwrite").parquet(str(path))
+    return pl.read_parquet(path / "*.parquet").select(frame.columns)
 
 
 def local_session(app: str = "fupin-policy") -> SparkSession:
-    """A small local Spark (2 cores) with ANSI mode off, UTC dates, and quiet logs."""
+    """A small local Spark (2 cores) with ANSI mode off, UTC dates, and quiet logs.
+
+    ConvertToLocalRelation is switched off: small Arrow frames become local relations, and that rule would
+    then evaluate the whole rule plan row by row on the driver, uncompiled (7× slower at 100,000 households)."""
     spark = (SparkSession.builder.master("local[2]").appName(app)
              .config("spark.sql.ansi.enabled", "false")
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.shuffle.partitions", "4")
+             .config("spark.sql.optimizer.excludedRules",
+                     "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
+             # no Python call sites recorded per column function: extra JVM round trips each, 3.4 s of 4.7 s
+             # to build the 18 rules of a pack
+             .config("spark.python.sql.dataFrameDebugging.enabled", "false")
              .config("spark.ui.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
