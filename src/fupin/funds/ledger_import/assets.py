@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.areas.models import AreaLevel
 from fupin.core import clock
+from fupin.funds.codes import asset_code
 from fupin.funds.models import (
     Acquisition,
     Asset,
@@ -142,8 +143,7 @@ def write(actor, prepared: list) -> list[str]:
             useful_life_years=v["life"], condition=v["condition"], original_value=v["amount"],
             custodian=v["custodian"], user_party=v.get("counterparty", "") if v["lease"] else "",
             note=note[:300], created_by=created_by)
-        # the same numbering as registering one asset on the page
-        asset.code = f"ZC{v['funded_year']}-{asset.pk:06d}"
+        asset.code = asset_code(v["funded_year"], asset.pk)
         asset.save(update_fields=["code"])
         AssetFund.objects.bulk_create([AssetFund(asset=asset, source=s, amount=a) for s, a in funds])
         codes.append(asset.code)

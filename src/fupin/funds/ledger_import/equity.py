@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.core import clock
+from fupin.funds.codes import equity_code
 from fupin.funds.ledger import add_years
 from fupin.funds.models import EquityFund, EquityInvestment, InvestmentDirection
 
@@ -99,8 +100,7 @@ def write(actor, prepared: list) -> list[str]:
             starts_on=starts_on, ends_on=v["ends_on"], annual_dividend=v["dividend"],
             first_due_on=min(add_years(starts_on, 1), v["ends_on"]), decided_on=min(starts_on, today),
             note=v.get("income_text", "")[:300], created_by=created_by)
-        # the same numbering as registering one investment on the page
-        equity.code = f"RG{v['year']}-{equity.pk:06d}"
+        equity.code = equity_code(v["year"], equity.pk)
         equity.save(update_fields=["code"])
         EquityFund.objects.bulk_create([EquityFund(equity=equity, source=s, amount=a) for s, a in funds])
         codes.append(equity.code)

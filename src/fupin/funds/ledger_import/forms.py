@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from fupin.accounts.access import require
 from fupin.areas.models import Area, AreaLevel
@@ -26,7 +25,17 @@ from fupin.funds.inventory import FORMS, Sheet, inventory_workbook
 
 from .base import Context, Ledger
 from .form_values import shown
-from .sheet import EXAMPLE, MAX_ROWS, CellError, Problem, _header_index, _norm, parse_cell, parse_row
+from .sheet import (
+    EXAMPLE,
+    MAX_ROWS,
+    CellError,
+    Problem,
+    _header_index,
+    _norm,
+    open_workbook,
+    parse_cell,
+    parse_row,
+)
 
 TOTAL = "合计"
 TOTAL_CODES = ("total_mismatch", "total_missing")
@@ -99,14 +108,7 @@ def _read_sheet(ws, ledger: Ledger) -> FormSheet | None:
 
 
 def read_form(fileobj, ledger: Ledger) -> list[FormSheet]:
-    head = fileobj.read(4)
-    fileobj.seek(0)
-    if head[:2] != b"PK":
-        raise ValidationFailed(_("文件不是 .xlsx 工作簿（内容无法识别，可能已损坏或只是改了扩展名）"), code="import_unreadable")
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same refusal
-        raise ValidationFailed(_("无法读取 Excel 文件（.xlsx），文件可能已损坏"), code="import_unreadable") from exc
+    wb = open_workbook(fileobj)
     try:
         sheets = [s for s in (_read_sheet(ws, ledger) for ws in wb.worksheets) if s is not None]
     finally:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.core import clock
+from fupin.funds.codes import loan_code
 from fupin.funds.models import Lender, Loan, LoanStatus
 from fupin.funds.services.credit import eligibility
 from fupin.registry.models import Household, Person
@@ -128,8 +129,7 @@ def write(actor, prepared: list) -> list[str]:
             code=f"tmp-{uuid.uuid4().hex[:20]}", household=household, borrower=person, village=household.village,
             lender=lender, amount=v["amount"], term_years=v["term_years"], purpose=v["purpose"],
             applied_on=v["applied_on"], eligibility=check, rules_pack=check["pack"], created_by=created_by)
-        # the same numbering as an application on the page
-        loan.code = f"XD{v['applied_on'].year}-{loan.pk:06d}"
+        loan.code = loan_code(v["applied_on"].year, loan.pk)
         loan.save(update_fields=["code"])
         codes.append(loan.code)
     return codes

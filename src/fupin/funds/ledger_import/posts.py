@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.core.errors import ApplicationError
+from fupin.funds.codes import job_code
 from fupin.funds.models import JobFunding, JobStatus, JobType, PublicJob
 from fupin.funds.services.jobs import check_holder
 from fupin.registry.models import Person
@@ -93,8 +94,7 @@ def write(actor, prepared: list) -> list[str]:
             funding=v.get("funding", JobFunding.PV), holder=person, monthly_pay=v["monthly_pay"],
             starts_on=v["starts_on"], contract_no=v.get("contract_no", ""), age_exception=v.get("age_exception", ""),
             created_by=created_by)
-        # the same numbering as setting up one post on the page
-        job.code = f"GYG{village.code[6:]}-{job.pk:05d}"
+        job.code = job_code(village.code, job.pk)
         job.save(update_fields=["code"])
         codes.append(job.code)
     return codes

@@ -88,16 +88,21 @@ def check_upload(name: str, size: int | None) -> None:
                                % {"s": size / 1048576, "m": MAX_UPLOAD_BYTES // 1048576}, code="import_too_large")
 
 
-def read_rows(fileobj, columns: list[Col], title: str) -> list[tuple[int, dict]]:
-    """(row number, {key: raw cell}) for every non-blank row after the header, the example row left out."""
+def open_workbook(fileobj):
+    """The uploaded .xlsx opened read-only, or one refusal for whatever is not a readable workbook."""
     head = fileobj.read(4)
     fileobj.seek(0)
     if head[:2] != b"PK":
         raise ValidationFailed(_("文件不是 .xlsx 工作簿（内容无法识别，可能已损坏或只是改了扩展名）"), code="import_unreadable")
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
+        return load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same refusal
         raise ValidationFailed(_("无法读取 Excel 文件（.xlsx），文件可能已损坏"), code="import_unreadable") from exc
+
+
+def read_rows(fileobj, columns: list[Col], title: str) -> list[tuple[int, dict]]:
+    """(row number, {key: raw cell}) for every non-blank row after the header, the example row left out."""
+    wb = open_workbook(fileobj)
     try:
         ws = wb[title] if title in wb.sheetnames else wb.worksheets[0]
         ws.reset_dimensions()  # some writers declare a wrong <dimension>; read what is really there

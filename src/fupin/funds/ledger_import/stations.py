@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.core import clock
 from fupin.core.errors import ApplicationError
+from fupin.funds.codes import station_code
 from fupin.funds.models import LandType, PVStation, StationFunding
 from fupin.funds.rules import rules_for
 from fupin.funds.services.pv import land_rent_cap
@@ -74,8 +75,7 @@ def write(actor, prepared: list) -> list[str]:
             land_type=v["land_type"], land_area_mu=v["land_area_mu"], land_rent_per_mu=v["land_rent_per_mu"],
             builder=v.get("builder", ""), rules_pack=rules_for(village.code, v["grid_on"].year).pack_id,
             created_by=created_by)
-        # the same numbering as registering one station on the page
-        station.code = f"GF{village.code[6:]}-{station.pk:04d}"
+        station.code = station_code(village.code, station.pk)
         station.save(update_fields=["code"])
         codes.append(station.code)
     return codes

@@ -13,6 +13,7 @@ from fupin.areas.models import AreaLevel
 from fupin.audit.services import audit_denial, audit_event
 from fupin.core.errors import Conflict, ValidationFailed
 from fupin.funds import catalogue
+from fupin.funds.codes import asset_code
 from fupin.funds.ledger import net_value, yuan
 from fupin.funds.models import (
     OPEN_DISPOSAL,
@@ -95,7 +96,7 @@ def asset_register(*, actor, area_code: str, name: str, asset_type: str, subtype
             custodian_person=str(custodian_person or "")[:50], user_party=str(user_party or "")[:100],
             beneficiary_party=str(beneficiary_party or "")[:100], note=str(note or "")[:300],
             created_by=actor_or_none(actor))
-        asset.code = f"ZC{funded_year}-{asset.pk:06d}"
+        asset.code = asset_code(funded_year, asset.pk)
         asset.save(update_fields=["code"])
         AssetFund.objects.bulk_create([AssetFund(asset=asset, source=s, amount=a) for s, a in rows])
         audit_event(actor=actor, action="funds.asset.register", target=asset, area_code=area.code,

@@ -22,6 +22,7 @@ from fupin.areas.models import AreaLevel
 from fupin.audit.services import audit_event
 from fupin.core import clock
 from fupin.core.errors import Conflict, ValidationFailed
+from fupin.funds.codes import loan_code
 from fupin.funds.credit_book import lender_book, outstanding
 from fupin.funds.ledger import percent, yuan
 from fupin.funds.models import CreditDemand, Lender, Loan, LoanRepayment, LoanStatus
@@ -121,7 +122,7 @@ def loan_apply(*, actor, borrower_id, lender_id, amount, term_years, purpose: st
             code=f"tmp-{uuid.uuid4().hex[:20]}", household=person.household, borrower=person, village=village,
             lender=lender, amount=amount, term_years=term, purpose=purpose[:200], applied_on=applied_on,
             eligibility=check, rules_pack=check["pack"], created_by=actor_or_none(actor))
-        loan.code = f"XD{applied_on.year}-{loan.pk:06d}"
+        loan.code = loan_code(applied_on.year, loan.pk)
         loan.save(update_fields=["code"])
         audit_event(actor=actor, action="funds.credit.apply", target=loan, area_code=village.code,
                     after={"amount": str(amount), "term_years": str(term), "lender": lender.name})

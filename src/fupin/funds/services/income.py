@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_event
 from fupin.core.errors import Conflict, ValidationFailed
+from fupin.funds.codes import equity_code
 from fupin.funds.ledger import add_years, yuan
 from fupin.funds.models import (
     Asset,
@@ -169,7 +170,7 @@ def equity_register(*, actor, area_code: str, year, investee: str, direction: st
             starts_on=starts_on, ends_on=ends_on, annual_dividend=dividend, first_due_on=first_due_on,
             decided_on=decided_on, township_filed_on=township_filed_on, note=str(note or "")[:300],
             created_by=actor_or_none(actor))
-        equity.code = f"RG{year}-{equity.pk:06d}"
+        equity.code = equity_code(year, equity.pk)
         equity.save(update_fields=["code"])
         EquityFund.objects.bulk_create([EquityFund(equity=equity, source=s, amount=a) for s, a in rows])
         audit_event(actor=actor, action="funds.equity.register", target=equity, area_code=area.code,

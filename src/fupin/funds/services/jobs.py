@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_event
 from fupin.core import clock
 from fupin.core.errors import Conflict, ValidationFailed
+from fupin.funds.codes import job_code
 from fupin.funds.ledger import yuan
 from fupin.funds.models import ZERO, JobAttendance, JobFunding, JobPayment, JobStatus, JobType, PublicJob
 from fupin.funds.rules import rules_for
@@ -78,7 +79,7 @@ def job_create(*, actor, village_code: str, job_type: str, holder_id, monthly_pa
             code=f"tmp-{uuid.uuid4().hex[:20]}", village=village, job_type=job_type, funding=funding, holder=person,
             monthly_pay=pay, starts_on=starts_on, contract_no=str(contract_no or "")[:60],
             age_exception=str(age_exception or "")[:200], created_by=actor_or_none(actor))
-        job.code = f"GYG{village.code[6:]}-{job.pk:05d}"
+        job.code = job_code(village.code, job.pk)
         job.save(update_fields=["code"])
         audit_event(actor=actor, action="funds.job.create", target=job, area_code=village.code,
                     after={"job_type": job_type, "holder": person.person_number, "monthly_pay": str(pay)})

@@ -20,6 +20,7 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.audit.services import audit_event
 from fupin.core import clock
 from fupin.core.errors import Conflict, ValidationFailed
+from fupin.funds.codes import station_code
 from fupin.funds.ledger import yuan
 from fupin.funds.models import CENT, ZERO, LandType, PVSettlement, PVStation, StationFunding
 from fupin.funds.rules import rules_for
@@ -93,7 +94,7 @@ def station_register(*, actor, village_code: str, name: str, capacity_kw, invest
                         rules_pack=rules.pack_id, created_by=actor_or_none(actor), code=f"tmp-{uuid.uuid4().hex[:20]}")
     with transaction.atomic():
         station.save()
-        station.code = f"GF{village.code[6:]}-{station.pk:04d}"
+        station.code = station_code(village.code, station.pk)
         station.save(update_fields=["code"])
         audit_event(actor=actor, action="funds.pv.station", target=station, area_code=village.code,
                     after=_snapshot(station))
