@@ -113,7 +113,7 @@ def test_the_county_evaluation_reads_the_records_and_keeps_the_assessors_notes(r
     assert "22" in entry.records["findings"]  # unsigned attendance months come from the records
     assert entry.records["evidence"] and entry.county_notes == {"20": "工作日志缺3个月"}
     # 20: 3 gaps × 0.5; 22: the records say no month was signed off (capped at 5)
-    result = services._score_one(entry.round, entry, services.county_findings(entry))
+    result = services.score_findings(entry.round, entry, services.county_findings(entry))
     assert entry.score == result.score < Decimal("100")
 
 

@@ -241,36 +241,25 @@ def spot_check(request, entry_id: int, body: SpotCheckIn):
     return Status(201, {"id": spot.pk, "entry_id": e.pk, "checked_on": spot.checked_on.isoformat()})
 
 
-def _download(data: bytes, filename: str, fmt: str):
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
-    types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
-    response = HttpResponse(data, content_type=types[fmt])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @router.get("/rounds/{round_id}/forms/{name}.{fmt}", response={200: None, **ERRORS})
 def round_form_file(request, round_id: int, name: str, fmt: str):
     """附件3 县级排序表 (`name` ranking) as xlsx or pdf, once ranked; before publication to the county only."""
-    from fupin.assessment.downloads import round_form
+    from fupin.assessment.downloads import download, round_form
     from fupin.core.errors import NotFound
 
     r = round_get(actor=request.auth, round_id=round_id)
     if not scores_visible(actor=request.auth, round_=r):
         raise NotFound("考核结果公布前，排序表由县级查看", code="not_published")
-    return _download(*round_form(round_=r, name=name, fmt=fmt), fmt)
+    return download(*round_form(round_=r, name=name, fmt=fmt), fmt)
 
 
 @router.get("/entries/{entry_id}/forms/{name}.{fmt}", response={200: None, **ERRORS})
 def entry_form_file(request, entry_id: int, name: str, fmt: str):
     """One team's form as xlsx or pdf: `self` and `county` (附件1), `situation` (附件2), `materials` (附件4)."""
-    from fupin.assessment.downloads import entry_form
+    from fupin.assessment.downloads import download, entry_form
 
     e = entry_get(actor=request.auth, entry_id=entry_id)
-    return _download(*entry_form(actor=request.auth, entry=e, name=name, fmt=fmt,
+    return download(*entry_form(actor=request.auth, entry=e, name=name, fmt=fmt,
                                  show_scores=scores_visible(actor=request.auth, round_=e.round)), fmt)
 
 

@@ -10,8 +10,9 @@ from fupin.areas.models import Area
 from fupin.assessment import forms
 from fupin.assessment.models import AssessmentEntry, AssessmentRound, RoundStatus
 from fupin.assessment.selectors import scheme_get
-from fupin.assessment.services import _score_one, round_run
+from fupin.assessment.services import round_run, score_findings
 from fupin.core.errors import Conflict, NotFound
+from fupin.core.uploads import PDF, XLSX, attachment
 from fupin.core.validators import mask_phone
 from fupin.workteams.selectors import annual_report, team_members
 
@@ -19,6 +20,11 @@ FORMATS = ("xlsx", "pdf")
 ROUND_FORMS = {"ranking": "附件3 县级排序表"}
 ENTRY_FORMS = {"self": "附件1 驻村工作队自评表", "county": "附件1 县级考核评价表",
                "situation": "附件2 工作情况表", "materials": "附件4 报送材料清单"}
+
+
+def download(data: bytes, filename: str, fmt: str):
+    """A form (.xlsx or .pdf) as a download."""
+    return attachment(data, filename, XLSX if fmt == "xlsx" else PDF)
 
 
 def _render(kind: str, fmt: str, *args, **kwargs) -> bytes:
@@ -71,7 +77,7 @@ def entry_form(*, actor, entry: AssessmentEntry, name: str, fmt: str, show_score
     if name == "self":
         if not entry.self_signed_at:
             raise Conflict(_("工作队尚未自评"), code="not_self_assessed")
-        result = _score_one(round_, entry, entry.self_findings)
+        result = score_findings(round_, entry, entry.self_findings)
         return _render("score_sheet", fmt, scheme, result, version="self", subject_name=team.name,
                        unit_name=team.unit.name, village_label=village, signer_label=entry.self_signer_name,
                        signed_on=entry.self_signed_at.date()), title

@@ -32,6 +32,7 @@ from fupin.core.uploads import discard as discard_uploads
 from fupin.core.uploads import store as store_upload
 from fupin.workflow.models import OPEN_STATUSES, ReviewStatus
 from fupin.workflow.services import review_decide, review_open, review_resubmit
+from fupin.workflow.services._base import to_text
 from fupin.workteams.models import TeamRole, WorkTeam
 
 LEADER_ROLES = (TeamRole.FIRST_SECRETARY, TeamRole.LEADER)
@@ -42,24 +43,12 @@ FOUR_CHECKS = {
     "projects": "看帮扶项目（计划与实施、带动贫困户增收、脱贫措施、捐赠物资）",
 }
 HOUSEHOLD_VISITS = 3
-MAX_TEXT = 2000
 
 
 def _expect_version(obj, expected_version, label: str) -> None:
     if expected_version is None or int(expected_version) != obj.version:
         raise Conflict(_("%(label)s已被他人修改（当前版本 %(now)s），请刷新后重试") % {
             "label": label, "now": obj.version}, code="stale_version", details={"version": obj.version})
-
-
-def _text(value, label: str, *, required: bool = True, max_length: int = MAX_TEXT) -> str:
-    text = "" if value is None else str(value).strip()
-    if "\x00" in text:
-        raise ValidationFailed(_("%(label)s含有无法保存的控制字符") % {"label": label}, code="bad_text")
-    if required and not text:
-        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, code="required")
-    if len(text) > max_length:
-        raise ValidationFailed(_("%(label)s不能超过%(n)s个字") % {"label": label, "n": max_length}, code="too_long")
-    return text
 
 
 def _date(value, label: str) -> dt.date:
@@ -75,7 +64,7 @@ def _date(value, label: str) -> dt.date:
     return day
 
 
-def _score_one(round_: AssessmentRound, entry: AssessmentEntry, findings: dict):
+def score_findings(round_: AssessmentRound, entry: AssessmentEntry, findings: dict):
     """Score one team's findings alone (validates them; a comparative indicator is its own best)."""
     if not isinstance(findings, dict):
         raise ValidationFailed(_("考核发现应为按指标编号的对象"), code="bad_findings")
@@ -114,7 +103,7 @@ def round_create(*, actor, scheme_id: str, year: int, county_code: str, title: s
     if not teams:
         raise ValidationFailed(_("%(county)s%(year)s年没有驻村工作队，无法建立考核") % {
             "county": county.name, "year": year}, code="no_teams")
-    title = _text(title or f"{county.name}{year}年度驻村工作队考核", _("名称"), max_length=120)
+    title = to_text(title or f"{county.name}{year}年度驻村工作队考核", _("名称"), max_length=120)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -192,7 +181,7 @@ def round_run(round_: AssessmentRound, entries: list[AssessmentEntry] | None = N
 def round_approve(*, actor, round_: AssessmentRound, expected_version, approval_ref: str) -> AssessmentRound:
     """县脱贫攻坚领导小组审定 the ranking. Whoever ranked may not approve it."""
     require(actor, "assessment.approve", round_.county.code)
-    approval_ref = _text(approval_ref, _("领导小组审定会议或文号"), max_length=200)
+    approval_ref = to_text(approval_ref, _("领导小组审定会议或文号"), max_length=200)
     with transaction.atomic():
         round_ = _round_locked(round_.pk, expected_version, RoundStatus.RANKED)
         if round_.ranked_by_id == actor.pk:
@@ -237,7 +226,7 @@ def entry_self_assess(*, actor, entry: AssessmentEntry, findings: dict, summary:
     require(actor, "assessment.self", entry.area.code)
     if not is_team_leader(actor, entry.team):
         raise PermissionDenied(_("自评表由驻村工作队队长签字提交"), code="not_team_leader")
-    summary = _text(summary, _("年度工作总结"), required=False, max_length=20000)
+    summary = to_text(summary, _("年度工作总结"), required=False, max_length=20000)
     with transaction.atomic():
         entry = _entry_locked(entry.pk, expected_version)
         if entry.round.status != RoundStatus.OPEN:
@@ -248,7 +237,7 @@ def entry_self_assess(*, actor, entry: AssessmentEntry, findings: dict, summary:
             raise Conflict(_("自评已提交，正在“%(stage)s”") % {"stage": review.stage_key}, code="already_submitted")
         if review is not None and review.status == ReviewStatus.APPROVED:
             raise Conflict(_("县级考核评价已完成，不能再修改自评"), code="already_assessed")
-        result = _score_one(entry.round, entry, findings)
+        result = score_findings(entry.round, entry, findings)
         entry.self_findings, entry.self_score, entry.summary = findings, result.score, summary
         entry.self_signed_by, entry.self_signer_name, entry.self_signed_at = actor, actor.display_name, clock.now()
         payload = {"self_score": str(result.score)}
@@ -293,7 +282,7 @@ def entry_county_assess(*, actor, entry: AssessmentEntry, findings: dict, notes:
     notes = notes or {}
     if not isinstance(notes, dict) or not isinstance(findings, dict):
         raise ValidationFailed(_("考核发现和说明应为按指标编号的对象"), code="bad_findings")
-    notes = {str(k): _text(v, _("指标%(k)s的说明") % {"k": k}, max_length=500) for k, v in notes.items() if v}
+    notes = {str(k): to_text(v, _("指标%(k)s的说明") % {"k": k}, max_length=500) for k, v in notes.items() if v}
     with transaction.atomic():
         entry = _entry_locked(entry.pk, expected_version)
         review = entry.review
@@ -306,7 +295,7 @@ def entry_county_assess(*, actor, entry: AssessmentEntry, findings: dict, notes:
                                    code="bad_findings")
         findings = _added_by_assessors(findings, records["findings"])
         merged = {**records["findings"], **findings}
-        result = _score_one(entry.round, entry, merged)
+        result = score_findings(entry.round, entry, merged)
         entry.records, entry.county_findings, entry.county_notes = records, findings, notes
         entry.county_saved_by, entry.county_saved_at = actor, clock.now()
         entry.score = result.score
@@ -356,7 +345,7 @@ def _household_visits(entry: AssessmentEntry, visits) -> list[dict]:
     for i, visit in enumerate(visits, start=1):
         if not isinstance(visit, dict):
             raise ValidationFailed(_("第%(i)s户走访记录格式不正确") % {"i": i}, code="household_visits")
-        number = _text(visit.get("household"), _("第%(i)s户的户编号") % {"i": i}, max_length=40)
+        number = to_text(visit.get("household"), _("第%(i)s户的户编号") % {"i": i}, max_length=40)
         household = (Household.objects.filter(household_number=number, village=entry.area)
                      .order_by("-year").first())
         if household is None:
@@ -365,7 +354,7 @@ def _household_visits(entry: AssessmentEntry, visits) -> list[dict]:
         head = household.persons.filter(relation=HEAD_RELATION).values_list("name", flat=True).first() or ""
         cleaned.append({"household": number, "head": head,
                         "card_checked": bool(visit.get("card_checked")),
-                        "evaluation": _text(visit.get("evaluation"), _("第%(i)s户的评价") % {"i": i}, max_length=500)})
+                        "evaluation": to_text(visit.get("evaluation"), _("第%(i)s户的评价") % {"i": i}, max_length=500)})
     if len({v["household"] for v in cleaned}) != HOUSEHOLD_VISITS:
         raise ValidationFailed(_("抽查走访的%(n)s户不能重复") % {"n": HOUSEHOLD_VISITS}, code="household_visits")
     return cleaned
@@ -379,16 +368,16 @@ def spot_check_record(*, actor, entry: AssessmentEntry, checks: dict, committee_
         raise Conflict(_("市级抽查验收在县领导小组审定之后、公布之前登记"), code="wrong_round_status")
     if not isinstance(checks, dict) or set(checks) != set(FOUR_CHECKS):
         raise ValidationFailed(_("“四看”应逐项填写：%(items)s") % {"items": "、".join(FOUR_CHECKS)}, code="four_checks")
-    checks = {k: _text(checks[k], FOUR_CHECKS[k][:4], max_length=1000) for k in FOUR_CHECKS}
+    checks = {k: to_text(checks[k], FOUR_CHECKS[k][:4], max_length=1000) for k in FOUR_CHECKS}
     visits = _household_visits(entry, household_visits)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 spot = SpotCheck.objects.create(
                     entry=entry, checks=checks,
-                    committee_visit=_text(committee_visit, _("走访村两委情况"), max_length=1000),
-                    household_visits=visits, composite=_text(composite, _("一汇总（综合评价）"), max_length=2000),
-                    checked_on=_date(checked_on, _("抽查日期")), checkers=_text(checkers, _("验收组成员"), max_length=200),
+                    committee_visit=to_text(committee_visit, _("走访村两委情况"), max_length=1000),
+                    household_visits=visits, composite=to_text(composite, _("一汇总（综合评价）"), max_length=2000),
+                    checked_on=_date(checked_on, _("抽查日期")), checkers=to_text(checkers, _("验收组成员"), max_length=200),
                     recorded_by=actor, recorded_at=clock.now())
         except IntegrityError:
             raise Conflict(_("该工作队的市级抽查验收已登记"), code="spot_check_exists") from None
@@ -420,7 +409,7 @@ def material_mark(*, actor, round_: AssessmentRound, key: str, entry: Assessment
         try:
             with transaction.atomic():
                 item = MaterialSubmission.objects.create(
-                    round=round_, entry=entry, key=key, submitted_on=day, note=_text(note, _("说明"), required=False,
+                    round=round_, entry=entry, key=key, submitted_on=day, note=to_text(note, _("说明"), required=False,
                                                                                      max_length=200),
                     recorded_by=actor, recorded_at=clock.now())
         except IntegrityError:
@@ -448,12 +437,12 @@ def evidence_add(*, actor, entry: AssessmentEntry, uploads, kind: str, indicator
         indicator = ""
     elif kind == EvidenceKind.DEDUCTION:
         require(actor, "assessment.score", entry.area.code)
-        indicator = _text(indicator, _("扣分指标"), max_length=10)
+        indicator = to_text(indicator, _("扣分指标"), max_length=10)
         if scheme_get(entry.round.scheme_id).indicator(indicator) is None:
             raise ValidationFailed(_("方案中没有指标%(i)s") % {"i": indicator}, code="unknown_indicator")
     else:
         raise ValidationFailed(_("佐证材料类型应为工作实绩证明或扣分证明"), code="bad_kind")
-    note = _text(note, _("说明"), required=False, max_length=200)
+    note = to_text(note, _("说明"), required=False, max_length=200)
     checked = check_uploads(uploads)
     if not checked:
         raise ValidationFailed(_("请选择要上传的文件"), code="no_files")

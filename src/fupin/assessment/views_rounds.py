@@ -5,7 +5,6 @@ from the records, the explained score, the city's spot check)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.access import actor_prefixes, can
 from fupin.areas.models import Area, AreaLevel
 from fupin.assessment import services
-from fupin.assessment.downloads import ENTRY_FORMS, ROUND_FORMS, entry_form, round_form
+from fupin.assessment.downloads import ENTRY_FORMS, ROUND_FORMS, download, entry_form, round_form
 from fupin.assessment.findings_form import form_parts, parse_findings, parse_notes
 from fupin.assessment.materials import BY_KEY
 from fupin.assessment.models import RoundStatus, SpotCheck
@@ -199,12 +198,6 @@ def entry_act(request, entry_id: int, act: str):
     return redirect("assessment:entry", entry.pk)
 
 
-def _file(data: bytes, filename: str, fmt: str) -> HttpResponse:
-    from fupin.assessment.api_rounds import _download
-
-    return _download(data, filename, fmt)
-
-
 @requires("assessment.view")
 def round_download(request, round_id: int, name: str, fmt: str):
     round_ = round_get(actor=request.user, round_id=round_id)
@@ -213,7 +206,7 @@ def round_download(request, round_id: int, name: str, fmt: str):
 
         raise NotFound(_("考核结果公布前，排序表由县级查看"), code="not_published")
     data, filename = round_form(round_=round_, name=name, fmt=fmt)
-    return _file(data, filename, fmt)
+    return download(data, filename, fmt)
 
 
 @requires("assessment.view")
@@ -221,7 +214,7 @@ def entry_download(request, entry_id: int, name: str, fmt: str):
     entry = entry_get(actor=request.user, entry_id=entry_id)
     data, filename = entry_form(actor=request.user, entry=entry, name=name, fmt=fmt,
                                 show_scores=scores_visible(actor=request.user, round_=entry.round))
-    return _file(data, filename, fmt)
+    return download(data, filename, fmt)
 
 
 @requires("assessment.view")

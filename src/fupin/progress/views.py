@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from fupin.accounts.access import can, can_see_pii
 from fupin.areas.models import AreaLevel
 from fupin.core import clock
 from fupin.core.errors import ApplicationError, NotFound
+from fupin.core.uploads import PDF, XLSX, attachment
 from fupin.core.validators import mask_phone
 from fupin.progress import boundaries, dispatch, reports, selectors, services, summaries
 from fupin.progress.forms import (
@@ -280,26 +280,19 @@ def snapshot_detail(request, snapshot_id: int):
                                                       "summary_title": summaries.KINDS[summary].title if summary else ""})
 
 
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @requires(VIEW)
 def snapshot_xlsx(request, snapshot_id: int):
     snapshot = selectors.snapshot_get(actor=request.user, snapshot_id=snapshot_id)
-    return _download(reports.dispatch_xlsx(snapshot), f"dispatch-{snapshot.area.code}-{snapshot.month:%Y-%m}.xlsx", XLSX)
+    return attachment(reports.dispatch_xlsx(snapshot), f"dispatch-{snapshot.area.code}-{snapshot.month:%Y-%m}.xlsx", XLSX)
 
 
 @requires(VIEW)
 def snapshot_pdf(request, snapshot_id: int):
     snapshot = selectors.snapshot_get(actor=request.user, snapshot_id=snapshot_id)
-    return _download(reports.dispatch_pdf(snapshot), f"dispatch-{snapshot.area.code}-{snapshot.month:%Y-%m}.pdf",
-                     "application/pdf")
+    return attachment(reports.dispatch_pdf(snapshot), f"dispatch-{snapshot.area.code}-{snapshot.month:%Y-%m}.pdf",
+                     PDF)
 
 
 @requires(VIEW)
@@ -311,7 +304,7 @@ def quarterly_xlsx(request, snapshot_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("progress:snapshot", snapshot_id=snapshot.pk)
-    return _download(reports.quarterly_xlsx(months),
+    return attachment(reports.quarterly_xlsx(months),
                      f"quarterly-{snapshot.area.code}-{snapshot.month.year}Q{quarter}.xlsx", XLSX)
 
 
@@ -372,5 +365,5 @@ def summary_file(request, code: str, year: int, kind: str, fmt: str):
     data = summaries.summary_data(area=area, year=year, kind=kind)
     name = f"{kind.replace('_', '-')}-summary-{area.code}-{year}.{fmt}"
     if fmt == "pdf":
-        return _download(summaries.summary_pdf(data), name, "application/pdf")
-    return _download(summaries.summary_xlsx(data), name, XLSX)
+        return attachment(summaries.summary_pdf(data), name, PDF)
+    return attachment(summaries.summary_xlsx(data), name, XLSX)
