@@ -14,11 +14,14 @@ from support.places import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
 
 from fupin.areas.models import Area
 from fupin.audit.models import AuditEvent
-from fupin.core.errors import PermissionDenied, ValidationFailed
+from fupin.core.errors import PermissionDenied
 from fupin.funds import services as svc
 from fupin.funds.inventory import FORMS, Sheet, inventory_sheets, inventory_workbook
 from fupin.funds.ledger_import import ledger_import, ledger_template
 from fupin.funds.models import Asset, AssetStatus, EquityInvestment
+
+from .ledger_kit import refused, save
+from .ledger_kit import where as codes
 
 pytestmark = pytest.mark.django_db
 SRC3 = FORMS[3].columns[7].header
@@ -60,22 +63,6 @@ def form_file(form, rows, *, totals=None, township=TOWNSHIP, name="form.xlsx") -
     return save(wb, name)
 
 
-def save(wb, name="form.xlsx") -> io.BytesIO:
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
-    out.name = name
-    return out
-
-
-def refused(kind, actor, f) -> ValidationFailed:
-    with pytest.raises(ValidationFailed) as exc:
-        ledger_import(kind=kind, actor=actor, fileobj=f)
-    return exc.value
-
-
-def codes(exc) -> set[tuple[int, str, str]]:
-    return {(p["row"], p["column"], p["code"]) for p in exc.details["problems"]}
 
 
 def test_a_filled_form4_registers_the_assets_with_one_audit_event(people):

@@ -10,10 +10,12 @@ from registry.factories import make_household, member
 from support.places import OTHER_VILLAGE, TOWNSHIP, VILLAGE
 
 from fupin.audit.models import AuditEvent
-from fupin.core.errors import PermissionDenied, ValidationFailed
+from fupin.core.errors import PermissionDenied
 from fupin.funds.ledger_import import LEDGERS, ledger_import, ledger_template, sheet
 from fupin.funds.models import Loan, PublicJob, PVStation
 from fupin.funds.services import credit, jobs
+
+from .ledger_kit import refused, save, where
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +28,7 @@ def xlsx(kind, rows, *, headers=None, name="ledger.xlsx") -> io.BytesIO:
     ws.append(headers or [c.header for c in columns])
     for row in rows:
         ws.append([row.get(c.key) for c in columns])
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
-    out.name = name
-    return out
-
-
-def refused(kind, actor, f) -> ValidationFailed:
-    with pytest.raises(ValidationFailed) as exc:
-        ledger_import(kind=kind, actor=actor, fileobj=f)
-    return exc.value
-
-
-def where(exc) -> set[tuple[int, str, str]]:
-    return {(p["row"], p["column"], p["code"]) for p in exc.details["problems"]}
+    return save(wb, name)
 
 
 def station_row(**kw):
