@@ -19,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
+
 from fupin.registry import income, schema
-from fupin.registry.io import vectorised
+from fupin.registry.io import columnar
 from fupin.registry.io.layout import Layout, normalise
 from fupin.registry.io.problems import ImportProblem
 from fupin.registry.io.xlsx import CellError, Formula, Number
@@ -180,12 +182,15 @@ class HouseholdReader:
 
     def __init__(self, layout: Layout, context: Context, *, accept: Callable[[Staged], None],
                  reject: Callable[[str, list[ImportProblem], int], None], strict_width: bool = False,
-                 vectorised: bool = False):
+                 vectorised: bool = False, accept_frames: Callable[[pl.DataFrame, pl.DataFrame], None] | None = None):
         self.layout = layout
         self.strict_width = strict_width
-        # Finished blocks wait here to be checked a batch at a time (vectorised.py); None: one at a time.
+        # Finished blocks wait here to be checked a batch at a time (columnar.py); None: one at a time.
         self.pending: list[tuple[str, list[tuple[int, list]]]] | None = [] if vectorised else None
         self.pending_rows = 0
+        # The staging rows of the households columnar.py proves clean, as frames (None: as `Staged` rows).
+        self.accept_frames = accept_frames or self._accept_rows
+        self.carry: pl.DataFrame | None = None  # feed_frame: the rows of a household the next batch continues
         self.ctx = context
         self.accept = accept
         self.reject = reject
@@ -257,41 +262,103 @@ class HouseholdReader:
 
     def settle(self) -> None:
         """Check the blocks waiting for their batch: the clean ones staged from the batch checks, the
-        others through `_household`, in file order (so problems and staging rows come as one by one)."""
+        others through `_household`."""
         if not self.pending:
             return
         blocks, self.pending, self.pending_rows = self.pending, [], 0
-        for (hn, block), staged in zip(blocks, vectorised.screen(self, blocks), strict=True):
-            if staged is None:
-                problems: list[ImportProblem] = []
-                staged = self._household(hn, block, problems)
-                if problems or staged is None:
-                    self.reject(hn, problems, len(block))
-                    continue
-            self.accept(staged)
+        whole = self._whole(blocks)
+        others = [block for k, block in enumerate(blocks) if k not in whole]
+        if whole:
+            rows = [(k, row, cells) for k in whole for row, cells in blocks[k][1]]
+            frame = pl.DataFrame({**{f"c{i}": pl.Series([r[2][i] for r in rows], dtype=pl.String)
+                                     for i in range(self.width)},
+                                  "row": [r[1] for r in rows], "_h": [r[0] for r in rows]},
+                                 schema_overrides={"row": pl.Int64, "_h": pl.Int64})
+            screened = columnar.screen(self, frame)
+            self.accept_frames(screened.households, screened.persons)
+            others += [blocks[k] for k in screened.others]
+        for hn, block in others:
+            self._check(hn, block)
 
-    def _finish(self) -> None:
-        block, self.block = self.block, []
-        hn = self.current or ""
-        self.households += 1
-        first_row = block[0][0]
-        if hn:
-            if hn in self.seen:
-                self.repeated.setdefault(hn, [self.seen[hn]]).append(first_row)
-            else:
-                self.seen[hn] = first_row
-        if self.pending is not None:
-            self.pending.append((hn, block))
-            self.pending_rows += len(block)
-            if self.pending_rows >= BATCH_ROWS:
-                self.settle()
-            return
+    def _whole(self, blocks) -> set[int]:
+        """Blocks of whole rows of text with nothing found before reading: the ones the batch checks take."""
+        width, known = self.width, self.known
+        return {k for k, (hn, block) in enumerate(blocks)
+                if hn and all(len(cells) == width and row not in known and all(type(c) is str for c in cells)
+                              for row, cells in block)}
+
+    def _check(self, hn: str, block: list[tuple[int, list]]) -> None:
         problems: list[ImportProblem] = []
         staged = self._household(hn, block, problems)
         if problems or staged is None:
             self.reject(hn, problems, len(block))
         else:
             self.accept(staged)
+
+    def _accept_rows(self, households: pl.DataFrame, persons: pl.DataFrame) -> None:
+        """Staging frames handed on as `Staged` rows (for callers that take rows only)."""
+        by_household: dict[str, list[tuple]] = {}
+        for row in persons.iter_rows():
+            by_household.setdefault(row[1], []).append(row)
+        for row in households.iter_rows():
+            self.accept(Staged(row, by_household.get(row[2], [])))
+
+    def feed_frame(self, frame: pl.DataFrame | None, *, last: bool = False) -> None:
+        """Rows read column-wise (`c0`, `c1`, … as text and `row`), in file order, instead of `feed`;
+        then None with `last`. A household cut off at the end of a batch waits for the next one."""
+        cells = [pl.col(f"c{i}") for i in range(self.width)]
+        if frame is not None:
+            header = self.layout.header
+            blank = ~pl.any_horizontal([c.str.strip_chars() != "" for c in cells])
+            repeat = ((pl.col(f"c{self.hn_index}") == header[self.hn_index])
+                      & (pl.col(f"c{self.pn_index}") == header[self.pn_index]))
+            frame = frame.filter(~(blank | repeat))
+        if self.carry is not None:
+            frame = self.carry if frame is None else pl.concat([self.carry, frame])
+            self.carry = None
+        if frame is None:
+            return
+        hn = pl.col(f"c{self.hn_index}").str.strip_chars()
+        frame = frame.with_columns(hn.rle_id().cast(pl.Int64).alias("_h"))
+        if not last and frame.height:
+            tail = frame.get_column("_h")[-1]
+            self.carry = frame.filter(pl.col("_h") == tail).drop("_h")
+            frame = frame.filter(pl.col("_h") != tail)
+        if not frame.height:
+            return
+        self.rows += frame.height
+        starts = frame.filter(pl.col("_h") != pl.col("_h").shift(1).fill_null(-1)).select(hn, "row")
+        for number, first_row in starts.iter_rows():
+            self._count(number, first_row)
+        screened = columnar.screen(self, frame)
+        self.accept_frames(screened.households, screened.persons)
+        if screened.others:
+            blocks: dict[int, list] = {}
+            picked = frame.filter(pl.col("_h").is_in(screened.others))
+            for row, h, *values in picked.select("row", "_h", *cells).iter_rows():
+                blocks.setdefault(h, []).append((row, values))
+            for block in blocks.values():
+                self._check(_key(block[0][1][self.hn_index]), block)
+
+    def _count(self, hn: str, first_row: int) -> None:
+        self.households += 1
+        if hn:
+            if hn in self.seen:
+                self.repeated.setdefault(hn, [self.seen[hn]]).append(first_row)
+            else:
+                self.seen[hn] = first_row
+
+    def _finish(self) -> None:
+        block, self.block = self.block, []
+        hn = self.current or ""
+        self._count(hn, block[0][0])
+        if self.pending is not None:
+            self.pending.append((hn, block))
+            self.pending_rows += len(block)
+            if self.pending_rows >= BATCH_ROWS:
+                self.settle()
+            return
+        self._check(hn, block)
 
     # ----------------------------------------------------------------------------------- parsing
     def _household(self, hn: str, block: list[tuple[int, list]], problems: list[ImportProblem]) -> Staged | None:

@@ -13,12 +13,16 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+import polars as pl
 
 from fupin.registry.io.xlsx import MergedRange, Workbook, XlsxError
 
 HEADER_SEARCH_ROWS = 10
+PLAIN_CHUNK_BYTES = 24 << 20  # about 45,000 rows of the national layout per frame
 _SNIFF_BYTES = 1 << 20
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,6 +53,8 @@ class Source:
     position: Callable[[], int]
     merged: list[MergedRange] = field(default_factory=list)
     close: Callable[[], None] = lambda: None
+    # CSV: the data rows again, as frames of text columns read by Polars (`plain_frames`)
+    frames: Callable[[int], Iterator[pl.DataFrame]] | None = None
 
 
 def _size(fh) -> int:
@@ -130,7 +136,11 @@ def _open_csv(fh, head: bytes, size: int, is_header, describe_header) -> Source:
     for number, cells in records:
         candidates.append(cells)
         if is_header(cells):
-            return Source("csv", "", number, [c.strip() for c in cells], records, size, lambda: counting.done)
+            def frames(width: int, header_row: int = number) -> Iterator[pl.DataFrame]:
+                return plain_frames(fh, encoding=encoding, delimiter=delimiter, skip=header_row, width=width)
+
+            return Source("csv", "", number, [c.strip() for c in cells], records, size, lambda: counting.done,
+                          frames=frames)
         if number >= HEADER_SEARCH_ROWS:
             break
     if not candidates:
@@ -151,6 +161,66 @@ def _csv_records(reader) -> Iterator[tuple[int, list[str]]]:
     except csv.Error as exc:
         raise SourceError(f"第{number + 1}行无法按CSV格式读取（{exc}）；文件可能不是CSV或已损坏",
                           code="bad_csv", row=number + 1) from exc
+
+
+class NotPlain(Exception):
+    """The CSV file needs the csv module's reading (quotes, irregular rows, odd bytes)."""
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def plain_frames(fh, *, encoding: str, delimiter: str, skip: int, width: int,
+                 chunk_bytes: int = PLAIN_CHUNK_BYTES) -> Iterator[pl.DataFrame]:
+    """The rows after the first `skip` lines as frames of `width` text columns (`c0`, …, "" for an empty
+    cell) and `row`, the row number, read by Polars a chunk of lines at a time.
+
+    Only for plain files, where a line is a row: no quote character, no control character, a
+    carriage return only before a line feed, and every line with content has exactly `width` cells.
+    Anything else raises `NotPlain` (the caller reads the file with the csv module, which words the
+    problems); so does a chunk Polars does not read into exactly one row per line."""
+    names = [f"c{i}" for i in range(width)]
+    sep = delimiter.encode()
+    fh.seek(0)
+    for _ in range(skip):  # the header and any title rows above it
+        if b'"' in fh.readline():
+            raise NotPlain
+    line, rest = skip, b""
+    while True:
+        data = fh.read(chunk_bytes)
+        block = rest + data
+        cut = len(block) if not data else block.rfind(b"\n") + 1
+        chunk, rest = block[:cut], block[cut:]
+        if chunk.strip(b"\r\n"):
+            frame = _plain_chunk(chunk, encoding=encoding, sep=sep, width=width, names=names)
+            yield frame.with_columns(pl.int_range(line + 1, line + 1 + frame.height, dtype=pl.Int64).alias("row"))
+            line += frame.height
+        if not data:
+            return
+
+
+def _plain_chunk(chunk: bytes, *, encoding: str, sep: bytes, width: int, names: list[str]) -> pl.DataFrame:
+    if encoding == "gb18030":
+        try:
+            chunk = chunk.decode("gb18030").encode()
+        except UnicodeDecodeError as exc:
+            raise NotPlain from exc
+    if b'"' in chunk or _CONTROL.search(chunk) or chunk.count(b"\r") != chunk.count(b"\r\n") or b"\\N" in chunk:
+        raise NotPlain
+    lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+    if chunk.count(sep) != (width - 1) * lines:
+        for text in chunk.split(b"\n")[:lines]:
+            count = text.count(sep)
+            if count != width - 1 and (count >= width or text.strip(b" \t\r" + sep)):
+                raise NotPlain
+    try:
+        frame = pl.read_csv(chunk, has_header=False, new_columns=names, schema=dict.fromkeys(names, pl.String),
+                            separator=sep.decode(), quote_char=None, empty_string_is_null=False)
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        raise NotPlain from exc
+    if frame.height != lines:
+        raise NotPlain
+    return frame.with_columns(pl.col(names).fill_null(""))
 
 
 # ------------------------------------------------------------------------------------------ XLSX

@@ -68,6 +68,18 @@ def _differ(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if connection.vendor == "postgresql" else f"{a} IS NOT {b}"
 
 
+def duplicate_problems(rows, column: str, headers: dict[str, str]) -> list[ImportProblem]:
+    """The rows (row, 户编号, 人编号, value) whose 人编号 or certificate number occurs more than once in
+    the file, in value then row order, as problems naming every place it occurs."""
+    label = {"person_number": "人编号", "id_number": "证件号码"}[column]
+    rows = list(rows)
+    where: dict[str, list[str]] = {}
+    for row, hn, _pn, value in rows:
+        where.setdefault(value, []).append(f"户{hn}（第{row}行）")
+    return [ImportProblem(row, headers[column], f"{label}“{value}”在文件中出现在多户：{'、'.join(where[value])}；"
+                          "同一人同一年度只能属于一户", f"duplicate_{column}", hn, pn) for row, hn, pn, value in rows]
+
+
 class Stage:
     """The two staging tables of one import, on the default connection's session."""
 
@@ -117,26 +129,49 @@ class Stage:
                     for row in persons:
                         copy.write_row(row)
         else:
-            raw = connection.connection
-            own = not connection.in_atomic_block
-            cursor = raw.cursor()
-            try:
-                if own:
-                    cursor.execute("BEGIN")  # deferred: only the temporary database is written
-                cursor.executemany(f"INSERT INTO {H_STAGE} ({h_cols}) VALUES ({', '.join('?' * (4 + len(HOUSEHOLD_COLUMNS)))})",
-                                   households)
-                cursor.executemany(f"INSERT INTO {P_STAGE} ({p_cols}) VALUES ({', '.join('?' * (3 + len(PERSON_COLUMNS)))})",
-                                   persons)
-                if own:
-                    cursor.execute("COMMIT")
-            except Exception:
-                if own:
-                    cursor.execute("ROLLBACK")
-                raise
-            finally:
-                cursor.close()
+            self._sqlite_insert([(H_STAGE, [*_H_KEYS, *HOUSEHOLD_COLUMNS], households),
+                                 (P_STAGE, [*_P_KEYS, *PERSON_COLUMNS], persons)])
         self.households += len(households)
         self.persons += len(persons)
+
+    def write_frames(self, households, persons) -> None:
+        """Staging rows as Polars frames in the tables' column order (columnar.py): one COPY in CSV
+        form per table on PostgreSQL, executemany on SQLite."""
+        if self.postgres:
+            with transaction.atomic(), connection.cursor() as c:
+                for table, frame in ((H_STAGE, households), (P_STAGE, persons)):
+                    cols = ", ".join(_q(n) for n in frame.columns)
+                    with c.cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
+                        copy.write(frame.write_csv(include_header=False, null_value="\\N"))
+        else:
+            self._sqlite_insert([(H_STAGE, households.columns, households.iter_rows()),
+                                 (P_STAGE, persons.columns, persons.iter_rows())])
+        self.households += households.height
+        self.persons += persons.height
+
+    def _sqlite_insert(self, batches) -> None:
+        raw = connection.connection
+        own = not connection.in_atomic_block
+        cursor = raw.cursor()
+        try:
+            if own:
+                cursor.execute("BEGIN")  # deferred: only the temporary database is written
+            for table, columns, rows in batches:
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(_q(n) for n in columns)}) "
+                                   f"VALUES ({', '.join('?' * len(columns))})", rows)
+            if own:
+                cursor.execute("COMMIT")
+        except Exception:
+            if own:
+                cursor.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+
+    def counties(self) -> list[str]:
+        """The 6-digit codes of the counties of the staged households."""
+        return sorted(r[0] for r in self._rows(
+            f"SELECT DISTINCT substr(a.code, 1, 6) FROM {H_STAGE} s JOIN {AREA} a ON a.id = s.village_id"))
 
     def index(self) -> None:
         with connection.cursor() as c:
@@ -161,17 +196,11 @@ class Stage:
         """Every problem the whole file and the database reveal, as row problems."""
         out: list[ImportProblem] = []
         h = headers
-        for column, label in (("person_number", "人编号"), ("id_number", "证件号码")):
-            rows = self._rows(
+        for column in ("person_number", "id_number"):
+            out += duplicate_problems(self._rows(
                 f"SELECT s.row_number, s.household_number, s.person_number, s.{column} FROM {P_STAGE} s "
                 f"JOIN (SELECT {column} FROM {P_STAGE} GROUP BY {column} HAVING COUNT(*) > 1) d "
-                f"ON d.{column} = s.{column} ORDER BY s.{column}, s.row_number")
-            where: dict[str, list[str]] = {}
-            for row, hn, _pn, value in rows:
-                where.setdefault(value, []).append(f"户{hn}（第{row}行）")
-            for row, hn, pn, value in rows:
-                out.append(ImportProblem(row, h[column], f"{label}“{value}”在文件中出现在多户：{'、'.join(where[value])}；"
-                                         "同一人同一年度只能属于一户", f"duplicate_{column}", hn, pn))
+                f"ON d.{column} = s.{column} ORDER BY s.{column}, s.row_number"), column, h)
         if self.year_has_households():
             out += self._database_checks(actor=actor, system=system, frozen_counties=frozen_counties,
                                          lifecycle_in_file=lifecycle_in_file, headers=headers)
