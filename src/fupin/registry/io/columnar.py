@@ -32,6 +32,7 @@ _HOUSEHOLD_DATES = ("first_identified_on", "risk_identified_on", "risk_eliminate
 # The plain forms Polars reads exactly as the converters do (stricter than validation.py's patterns:
 # ASCII digits only), so anything else goes the converters' way.
 _PLAIN_MONEY = r"^-?[0-9]{1,12}\.[0-9]{2}$"
+_PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PHONE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
 _NUMBER = r"^[0-9A-Za-z-]{1,30}$"
 _DTYPES = {"int": pl.Int64, "date": pl.Date, "bool": pl.Boolean, "choice": pl.String, "code": pl.String}
@@ -108,8 +109,8 @@ def _typed(frame: pl.DataFrame, entries) -> tuple[dict[str, pl.Series], pl.Serie
             out[name] = raw.str.strip_chars()
             continue
         kind = conv.spec.type
-        fast = raw.str.contains(_PLAIN_MONEY) if kind == "decimal" else None
-        slow = raw.filter(~fast) if fast is not None else raw
+        fast = _fast(raw, kind)
+        slow = raw.filter(fast.is_null()) if fast is not None else raw
         mapping, wrong = {}, []
         for value in slow.unique().to_list():
             hit = cache.get(value) or conv(value)
@@ -123,10 +124,21 @@ def _typed(frame: pl.DataFrame, entries) -> tuple[dict[str, pl.Series], pl.Serie
         converted = raw.replace_strict(mapping, default=None, return_dtype=dtype) if mapping else \
             pl.Series(name, [None] * frame.height, dtype=dtype)
         if fast is not None:
-            plain_cents = raw.str.replace(".", "", literal=True).cast(pl.Int64, strict=False)
-            converted = pl.select(pl.when(fast).then(plain_cents).otherwise(converted)).to_series()
+            converted = fast.fill_null(converted)
         out[name] = converted.alias(name)
     return out, bad
+
+
+def _fast(raw: pl.Series, kind: str) -> pl.Series | None:
+    """The cells in the plain form read by Polars (amounts in cents, ISO dates); null elsewhere, and
+    where the plain form is no valid value (2021-02-30), for the converters to judge."""
+    if kind == "decimal":
+        return pl.select(pl.when(raw.str.contains(_PLAIN_MONEY))
+                         .then(raw.str.replace(".", "", literal=True).cast(pl.Int64, strict=False))).to_series()
+    if kind == "date":
+        return pl.select(pl.when(raw.str.contains(_PLAIN_DATE))
+                         .then(raw.str.to_date("%Y-%m-%d", strict=False))).to_series()
+    return None
 
 
 def _cents(value) -> int | None:

@@ -309,10 +309,12 @@ class HouseholdReader:
         cells = [pl.col(f"c{i}") for i in range(self.width)]
         if frame is not None:
             header = self.layout.header
-            blank = ~pl.any_horizontal([c.str.strip_chars() != "" for c in cells])
-            repeat = ((pl.col(f"c{self.hn_index}") == header[self.hn_index])
-                      & (pl.col(f"c{self.pn_index}") == header[self.pn_index]))
-            frame = frame.filter(~(blank | repeat))
+            keys = (pl.col(f"c{self.hn_index}"), pl.col(f"c{self.pn_index}"))
+            repeat = (keys[0] == header[self.hn_index]) & (keys[1] == header[self.pn_index])
+            # Only a row without 户编号 and 人编号 can be blank: the other cells are looked at for those alone.
+            keyless = (keys[0].str.strip_chars() == "") & (keys[1].str.strip_chars() == "")
+            blank = keyless & ~pl.any_horizontal([c.str.strip_chars() != "" for c in cells])
+            frame = frame.filter(~(repeat | blank))
         if self.carry is not None:
             frame = self.carry if frame is None else pl.concat([self.carry, frame])
             self.carry = None

@@ -13,7 +13,6 @@ import codecs
 import csv
 import io
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -167,7 +166,9 @@ class NotPlain(Exception):
     """The CSV file needs the csv module's reading (quotes, irregular rows, odd bytes)."""
 
 
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters (tab, line feed and carriage return aside) become 1, everything else 0: a
+# translate and a find is faster than a regular expression over a chunk.
+_CONTROL = bytes(int(b < 32 and b not in (9, 10, 13)) for b in range(256))
 
 
 def plain_frames(fh, *, encoding: str, delimiter: str, skip: int, width: int,
@@ -205,7 +206,8 @@ def _plain_chunk(chunk: bytes, *, encoding: str, sep: bytes, width: int, names: 
             chunk = chunk.decode("gb18030").encode()
         except UnicodeDecodeError as exc:
             raise NotPlain from exc
-    if b'"' in chunk or _CONTROL.search(chunk) or chunk.count(b"\r") != chunk.count(b"\r\n") or b"\\N" in chunk:
+    if (b'"' in chunk or b"\\N" in chunk or chunk.translate(_CONTROL).find(1) >= 0
+            or chunk.count(b"\r") != chunk.count(b"\r\n")):
         raise NotPlain
     lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
     if chunk.count(sep) != (width - 1) * lines:
