@@ -115,3 +115,12 @@ def test_quoted_or_irregular_files_are_read_by_the_csv_module(dictionaries, tmp_
     _status, _message, problems, _registry_rows = _same_both_ways(
         write_csv(tmp_path / "quoted.csv", header, rows), monkeypatch)
     assert "short_row" in {p[3] for p in problems}
+
+
+def test_a_household_split_in_two_places_is_reported_alike(dictionaries, tmp_path, monkeypatch):
+    header, rows = generated(households=30, seed=5)
+    rows.append(list(rows[0]))  # its 户编号 again, away from its block, in the last batch
+    status, _message, problems, (households, _persons) = _same_both_ways(
+        write_csv(tmp_path / "split.csv", header, rows), monkeypatch)
+    assert status == "partial" and len(households) == 29
+    assert [p[0] for p in problems if p[3] == "household_repeated"] == [2, len(rows) + 1]

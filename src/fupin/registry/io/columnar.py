@@ -187,7 +187,7 @@ def screen(reader, frame: pl.DataFrame) -> Screened:
     households = households.with_columns(
         (h_bad | members.get_column("_bad") | (runs.get_column("_hn") == "")).alias("_bad"))
     clean_households = households.filter(~pl.col("_bad"))
-    clean_persons = persons.join(clean_households.select("_h"), on="_h", how="semi")
+    clean_persons = persons.join(clean_households.select("_h"), on="_h", how="semi", maintain_order="left")
     others = households.filter(pl.col("_bad")).get_column("_h").to_list()
     return Screened(_household_rows(clean_households), _person_rows(clean_persons), others)
 

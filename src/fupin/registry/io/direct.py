@@ -11,6 +11,8 @@ frames go into the staging tables and the usual path takes over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import ExitStack
 from decimal import Decimal
 
 import polars as pl
@@ -22,6 +24,9 @@ from fupin.registry.io.problems import ImportProblem
 from fupin.registry.io.records import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
 from fupin.registry.io.staging import HOUSEHOLD, PERSON, Stage, duplicate_problems
 from fupin.registry.models import Household, Person
+
+SLICE_ROWS = 50_000
+SQLITE_CACHE_KIB = -262_144  # 256 MB (negative: KiB, as SQLite's cache_size takes it)
 
 
 def _dtype(model, name: str):
@@ -65,8 +70,9 @@ class Direct:
         self.add_frames(rows_frame(households, H_SCHEMA), rows_frame(persons, P_SCHEMA))
 
     def _frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        h = pl.concat(self.h_parts) if self.h_parts else pl.DataFrame(schema=H_SCHEMA)
-        p = pl.concat(self.p_parts) if self.p_parts else pl.DataFrame(schema=P_SCHEMA)
+        # rechunk=False: the parts stay where they are, a million members are not copied again
+        h = pl.concat(self.h_parts, rechunk=False) if self.h_parts else pl.DataFrame(schema=H_SCHEMA)
+        p = pl.concat(self.p_parts, rechunk=False) if self.p_parts else pl.DataFrame(schema=P_SCHEMA)
         self.h_parts, self.p_parts = [h], [p]
         return h, p
 
@@ -120,35 +126,43 @@ class Direct:
         """Insert every household, then every member with its household's new id. Call inside a transaction."""
         h, p = self._frames()
         stamp = connection.ops.adapt_datetimefield_value(now)
-        households = h.select(pl.lit(self.year, pl.Int64).alias("year"), "household_number", "village_id",
-                              *HOUSEHOLD_COLUMNS, pl.lit(None, pl.Int64).alias("pairing_cadre_id"),
-                              pl.lit(1, pl.Int64).alias("version"), pl.lit(stamp).alias("created_at"),
-                              pl.lit(stamp).alias("updated_at"))
-        _insert(HOUSEHOLD, households)
+        constants = (pl.lit(None, pl.Int64).alias("pairing_cadre_id"), pl.lit(1, pl.Int64).alias("version"),
+                     pl.lit(stamp).alias("created_at"), pl.lit(stamp).alias("updated_at"))
+        _insert(HOUSEHOLD, h, lambda part: part.select(
+            pl.lit(self.year, pl.Int64).alias("year"), "household_number", "village_id", *HOUSEHOLD_COLUMNS, *constants))
         with connection.cursor() as c:
             c.execute(f"SELECT household_number, id FROM {HOUSEHOLD} WHERE year = %s", [self.year])
             ids = pl.DataFrame(c.fetchall(), schema={"household_number": pl.String, "household_id": pl.Int64},
                                orient="row")
-        persons = p.join(ids, on="household_number", how="left").select(
-            "household_id", pl.lit(self.year, pl.Int64).alias("year"), "person_number", *PERSON_COLUMNS)
-        _insert(PERSON, persons)
+        _insert(PERSON, p, lambda part: part.join(ids, on="household_number", how="left", maintain_order="left").select(
+            "household_id", pl.lit(self.year, pl.Int64).alias("year"), "person_number", *PERSON_COLUMNS))
         return {"households_created": h.height, "households_updated": 0, "households_unchanged": 0,
                 "persons_created": p.height, "persons_updated": 0, "persons_unchanged": 0}
 
 
-def _insert(table: str, frame: pl.DataFrame) -> None:
-    columns = ", ".join(connection.ops.quote_name(n) for n in frame.columns)
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as c, c.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-            for part in frame.iter_slices(50_000):
-                copy.write(part.write_csv(include_header=False, null_value="\\N"))
-        return
-    # Dates as the ISO text Django's adapter would make of them, without a Python call per value.
-    frame = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(frame.columns))})",
-                           frame.iter_rows())
-    finally:
-        cursor.close()
+def _insert(table: str, frame: pl.DataFrame, shape: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+    """Insert `frame`, a slice at a time given the table's columns by `shape`, so no second copy of
+    the whole frame is ever held."""
+    postgres = connection.vendor == "postgresql"
+    with ExitStack() as stack:
+        if postgres:
+            stack.enter_context(transaction.atomic())
+            cursor = stack.enter_context(connection.cursor()).cursor
+        else:
+            cursor = connection.connection.cursor()
+            stack.callback(cursor.close)
+            # A larger page cache while the indexes of a million members grow: fewer pages read back.
+            previous = cursor.execute("PRAGMA cache_size").fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+            stack.callback(cursor.execute, f"PRAGMA cache_size = {int(previous)}")
+        for part in frame.iter_slices(SLICE_ROWS):
+            rows = shape(part)
+            columns = ", ".join(connection.ops.quote_name(n) for n in rows.columns)
+            if postgres:
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
+                    copy.write(rows.write_csv(include_header=False, null_value="\\N"))
+            else:
+                # Dates as the ISO text Django's adapter would make of them, without a Python call per value.
+                rows = rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(rows.columns))})",
+                                   rows.iter_rows())

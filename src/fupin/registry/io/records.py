@@ -191,6 +191,7 @@ class HouseholdReader:
         # The staging rows of the households columnar.py proves clean, as frames (None: as `Staged` rows).
         self.accept_frames = accept_frames or self._accept_rows
         self.carry: pl.DataFrame | None = None  # feed_frame: the rows of a household the next batch continues
+        self.starts: list[pl.DataFrame] = []  # feed_frame: 户编号 and first row of each household
         self.ctx = context
         self.accept = accept
         self.reject = reject
@@ -312,26 +313,33 @@ class HouseholdReader:
             keys = (pl.col(f"c{self.hn_index}"), pl.col(f"c{self.pn_index}"))
             repeat = (keys[0] == header[self.hn_index]) & (keys[1] == header[self.pn_index])
             # Only a row without 户编号 and 人编号 can be blank: the other cells are looked at for those alone.
-            keyless = (keys[0].str.strip_chars() == "") & (keys[1].str.strip_chars() == "")
-            blank = keyless & ~pl.any_horizontal([c.str.strip_chars() != "" for c in cells])
-            frame = frame.filter(~(repeat | blank))
+            keyless = frame.filter((keys[0].str.strip_chars() == "") & (keys[1].str.strip_chars() == ""))
+            if keyless.height:
+                blank = keyless.filter(~pl.any_horizontal([c.str.strip_chars() != "" for c in cells]))
+                frame = frame.filter(~pl.col("row").is_in(blank.get_column("row").implode()))
+            frame = frame.filter(~repeat)
         if self.carry is not None:
             frame = self.carry if frame is None else pl.concat([self.carry, frame])
             self.carry = None
-        if frame is None:
+        if frame is None or not frame.height:
+            if last:
+                self._repeats_of_frames()
             return
         hn = pl.col(f"c{self.hn_index}").str.strip_chars()
         frame = frame.with_columns(hn.rle_id().cast(pl.Int64).alias("_h"))
         if not last and frame.height:
-            tail = frame.get_column("_h")[-1]
-            self.carry = frame.filter(pl.col("_h") == tail).drop("_h")
-            frame = frame.filter(pl.col("_h") != tail)
+            runs = frame.get_column("_h")
+            cut = runs.search_sorted(runs[-1], side="left")  # where the last household begins
+            self.carry = frame.slice(cut).drop("_h")
+            frame = frame.slice(0, cut)
         if not frame.height:
-            return
+            return  # one household so far, continued in the next batch
         self.rows += frame.height
-        starts = frame.filter(pl.col("_h") != pl.col("_h").shift(1).fill_null(-1)).select(hn, "row")
-        for number, first_row in starts.iter_rows():
-            self._count(number, first_row)
+        starts = frame.filter(pl.col("_h") != pl.col("_h").shift(1).fill_null(-1)).select(hn.alias("hn"), "row")
+        self.households += starts.height
+        self.starts.append(starts)
+        if last:
+            self._repeats_of_frames()
         screened = columnar.screen(self, frame)
         self.accept_frames(screened.households, screened.persons)
         if screened.others:
@@ -341,6 +349,16 @@ class HouseholdReader:
                 blocks.setdefault(h, []).append((row, values))
             for block in blocks.values():
                 self._check(_key(block[0][1][self.hn_index]), block)
+
+    def _repeats_of_frames(self) -> None:
+        """`repeated` from the households fed as frames: the 户编号 met at more than one place."""
+        if not self.starts:
+            return
+        starts = pl.concat(self.starts).filter(pl.col("hn") != "")
+        self.starts = []
+        twice = starts.filter(pl.col("hn").is_duplicated()).group_by("hn", maintain_order=True).agg("row")
+        for number, rows in twice.iter_rows():
+            self.repeated[number] = rows
 
     def _count(self, hn: str, first_row: int) -> None:
         self.households += 1
