@@ -33,17 +33,18 @@ class LayoutError(Exception):
 _SNIFF = 1 << 20
 
 
-def sniff_encoding(data: bytes) -> str:
-    """UTF-8 when the first megabyte decodes as UTF-8, else GB18030 (a superset of GBK). The rest of a
-    UTF-8 file is checked by the CSV reader itself, which refuses invalid UTF-8."""
-    if b"\x00" in data[:65536]:
+def sniff_encoding(head: bytes, *, whole: bool) -> str:
+    """UTF-8 when the first megabyte (`head`; `whole`: the file is no longer) decodes as UTF-8, else GB18030
+    (a superset of GBK). The rest of a UTF-8 file is checked by the CSV reader itself, which refuses
+    invalid UTF-8."""
+    if b"\x00" in head[:65536]:
         raise LayoutError("文件不是文本（含有二进制内容），也不是.xlsx工作簿；请上传CSV或.xlsx文件", code="not_text")
-    head = data[:_SNIFF]
+    sample = head[:_SNIFF]
     for encoding in ("utf-8-sig", "gb18030"):
         # Incremental, not final: a multi-byte character cut at the end of the sample is no error.
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            decoder.decode(head, final=len(data) <= _SNIFF)
+            decoder.decode(sample, final=whole)
             return encoding
         except UnicodeDecodeError:
             continue
@@ -81,29 +82,36 @@ def _header_index(rows: list[list[str]], kind: FeedKind) -> int:
 
 def read_feed(path: str | Path, kind: FeedKind) -> pl.DataFrame:
     """The data rows as text columns named by the kind's column keys, plus `_row` (the file's row number);
-    empty rows are left out (the engine tidies surrounding spaces where a check needs it)."""
-    data = Path(path).read_bytes()
-    if not data.strip():
+    empty rows are left out (the engine tidies surrounding spaces where a check needs it).
+
+    Only the first megabyte is read here to tell the format and the encoding: a UTF-8 file (the usual
+    case) goes to the CSV reader by its path, which maps it and drops a BOM itself, so a large file is
+    neither read into memory twice nor copied."""
+    path = Path(path)
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF)
+    if not head.strip() and (size <= len(head) or not path.read_bytes().strip()):
         raise LayoutError("文件是空的，没有任何内容", code="empty_file")
-    if data.startswith(_ZIP_MAGIC):
+    if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(path, kind)
-    if data.startswith(_OLE_MAGIC):
+    if head.startswith(_OLE_MAGIC):
         raise LayoutError("这是旧版Excel（.xls）文件，系统不能读取；请在Excel中“另存为”.xlsx工作簿或CSV后再上传",
                           code="xls_not_supported")
-    encoding = sniff_encoding(data)
+    encoding = sniff_encoding(head, whole=size <= len(head))
     if encoding == "utf-8-sig":
-        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    else:
-        try:
-            raw = data.decode(encoding).encode("utf-8")  # Polars reads UTF-8 only
-        except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            raise LayoutError(f"文件中有无法识别的字符（编码不一致或文件已损坏）：第{line}行附近",
-                              code="bad_encoding") from exc
-    return _read_csv(raw, raw[:1 << 16].decode("utf-8", errors="ignore"), kind)
+        return _read_csv(path, head[:1 << 16].decode("utf-8-sig", errors="ignore"), kind)
+    data = path.read_bytes()
+    try:
+        raw = data.decode(encoding).encode("utf-8")  # Polars reads UTF-8 only
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise LayoutError(f"文件中有无法识别的字符（编码不一致或文件已损坏）：第{line}行附近",
+                          code="bad_encoding") from exc
+    return _read_csv(io.BytesIO(raw), raw[:1 << 16].decode("utf-8", errors="ignore"), kind)
 
 
-def _read_csv(raw: bytes, start: str, kind: FeedKind) -> pl.DataFrame:
+def _read_csv(source: Path | io.BytesIO, start: str, kind: FeedKind) -> pl.DataFrame:
     import csv
 
     head_lines = start.splitlines()[:HEADER_SEARCH_ROWS]
@@ -113,7 +121,7 @@ def _read_csv(raw: bytes, start: str, kind: FeedKind) -> pl.DataFrame:
     header = [c.strip() for c in head[index]]
     _check_header(header, kind)
     try:
-        frame = pl.read_csv(io.BytesIO(raw), skip_rows=index, has_header=True, infer_schema=False,
+        frame = pl.read_csv(source, skip_rows=index, has_header=True, infer_schema=False,
                             separator=delimiter, truncate_ragged_lines=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
