@@ -207,7 +207,7 @@ def _plain_chunk(chunk: bytes, *, encoding: str, sep: bytes, width: int, names: 
         except UnicodeDecodeError as exc:
             raise NotPlain from exc
     if (b'"' in chunk or b"\\N" in chunk or chunk.translate(_CONTROL).find(1) >= 0
-            or chunk.count(b"\r") != chunk.count(b"\r\n")):
+            or (b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"))):
         raise NotPlain
     lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
     if chunk.count(sep) != (width - 1) * lines:
