@@ -11,12 +11,13 @@ frames go into the staging tables and the usual path takes over.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from contextlib import ExitStack
 from decimal import Decimal
 
 import polars as pl
 from django.db import connection, models, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from fupin.accounts.access import actor_prefixes
 from fupin.registry import schema
@@ -143,26 +144,30 @@ class Direct:
 def _insert(table: str, frame: pl.DataFrame, shape: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
     """Insert `frame`, a slice at a time given the table's columns by `shape`, so no second copy of
     the whole frame is ever held."""
-    postgres = connection.vendor == "postgresql"
-    with ExitStack() as stack:
-        if postgres:
-            stack.enter_context(transaction.atomic())
-            cursor = stack.enter_context(connection.cursor()).cursor
-        else:
-            cursor = connection.connection.cursor()
-            stack.callback(cursor.close)
-            # A larger page cache while the indexes of a million members grow: fewer pages read back.
-            previous = cursor.execute("PRAGMA cache_size").fetchone()[0]
-            cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
-            stack.callback(cursor.execute, f"PRAGMA cache_size = {int(previous)}")
-        for part in frame.iter_slices(SLICE_ROWS):
-            rows = shape(part)
-            columns = ", ".join(connection.ops.quote_name(n) for n in rows.columns)
-            if postgres:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-                    copy.write(rows.write_csv(include_header=False, null_value="\\N"))
-            else:
-                # Dates as the ISO text Django's adapter would make of them, without a Python call per value.
-                rows = rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(rows.columns))})",
-                                   rows.iter_rows())
+    slices = (shape(part) for part in frame.iter_slices(SLICE_ROWS))
+    first = next(slices, None)
+    if first is None:
+        return
+    columns = ", ".join(connection.ops.quote_name(n) for n in first.columns)
+    if connection.vendor == "postgresql":
+        # One COPY for the table, fed from a queue by a thread of psycopg's: the server takes in one
+        # slice while the next is being shaped here.
+        with transaction.atomic(), connection.cursor() as c, c.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')",
+                writer=QueuedLibpqWriter(c.cursor)) as copy:
+            for rows in itertools.chain([first], slices):
+                copy.write(rows.write_csv(include_header=False, null_value="\\N"))
+        return
+    cursor = connection.connection.cursor()
+    # A larger page cache while the indexes of a million members grow: fewer pages read back.
+    previous = cursor.execute("PRAGMA cache_size").fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    try:
+        for rows in itertools.chain([first], slices):
+            # Dates as the ISO text Django's adapter would make of them, without a Python call per value.
+            rows = rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(rows.columns))})",
+                               rows.iter_rows())
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+        cursor.close()
