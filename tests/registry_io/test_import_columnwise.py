@@ -124,3 +124,14 @@ def test_a_household_split_in_two_places_is_reported_alike(dictionaries, tmp_pat
         write_csv(tmp_path / "split.csv", header, rows), monkeypatch)
     assert status == "partial" and len(households) == 29
     assert [p[0] for p in problems if p[3] == "household_repeated"] == [2, len(rows) + 1]
+
+
+@pytest.mark.parametrize("form", ["crlf", "gbk"])
+def test_windows_line_ends_and_gbk_are_read_alike(dictionaries, tmp_path, monkeypatch, form):
+    header, rows = generated(households=40, seed=12)
+    rows[5][col(header, "证件号码")] = "2109221936042079"  # one bad household, for the problems
+    path = write_csv(tmp_path / f"{form}.csv", header, rows, encoding="gb18030" if form == "gbk" else "utf-8-sig")
+    if form == "crlf":
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    status, _message, problems, (households, _persons) = _same_both_ways(path, monkeypatch)
+    assert status == "partial" and len(households) == 39 and problems
