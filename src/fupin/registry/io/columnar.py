@@ -145,7 +145,7 @@ def _cents(value) -> int | None:
     return None if value is None else int(value.scaleb(2))
 
 
-def _filled(name: str, columns: dict[str, pl.Series], height: int) -> pl.Expr:
+def _filled(name: str, columns: dict[str, pl.Series]) -> pl.Expr:
     return pl.col(name) if name in columns else pl.lit(None).alias(name)
 
 
@@ -205,15 +205,15 @@ def _persons(reader, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
     by_length = pl.col("id_number").str.len_chars().replace_strict(
         {20: schema.ID_TYPE_DISABILITY_20, 22: schema.ID_TYPE_DISABILITY_22}, default=schema.ID_TYPE_RESIDENT,
         return_dtype=pl.String)
-    given_type = _filled("id_type", typed, p.height)
+    given_type = _filled("id_type", typed)
     p = p.with_columns(
         pl.when(given_type.fill_null("") != "").then(given_type).otherwise(by_length).alias("id_type"),
         id_check(pl.col("id_number")).alias("_check"),
         pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias("_born"),
         pl.when(pl.col("id_number").str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1)
         .then(pl.lit(schema.SEX_MALE)).otherwise(pl.lit(schema.SEX_FEMALE)).alias("_sex"))
-    birth, sex, status = (_filled(n, typed, p.height) for n in ("birth_date", "sex", "status"))
-    months = _filled("migrant_work_months", typed, p.height)
+    birth, sex, status = (_filled(n, typed) for n in ("birth_date", "sex", "status"))
+    months = _filled("migrant_work_months", typed)
     p = p.with_columns(
         pl.when(pl.col("_check") & birth.is_null()).then(pl.col("_born")).otherwise(birth).alias("birth_date"),
         pl.when(pl.col("_check") & (sex.fill_null("") == "")).then(pl.col("_sex")).otherwise(sex).alias("sex"),
@@ -227,8 +227,8 @@ def _persons(reader, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
                      & _agrees("disability_category", tail.str.slice(0, 1), typed)
                      & _agrees("disability_grade", tail.str.slice(1, 1), typed))
     lengths = pl.col("id_type").replace_strict(schema.ID_LENGTHS, default=None, return_dtype=pl.Int64)
-    identified = _filled("identified_on", typed, p.height)
-    phone = _filled("phone", typed, p.height).fill_null("")
+    identified = _filled("identified_on", typed)
+    phone = _filled("phone", typed).fill_null("")
     wrong = (~pl.col("_check") | pl.any_horizontal(required) | _codes_bad(PERSON, p, ctx.codes)
              | ((pl.col("id_type") != schema.ID_TYPE_RESIDENT) & ~disability_ok)
              | (n.str.len_chars() != lengths).fill_null(True)
@@ -273,16 +273,16 @@ def _households(reader, first: pl.DataFrame, runs: pl.DataFrame, members: pl.Dat
                       "row_first": runs.get_column("row_first"), "row_last": runs.get_column("row_last"), **typed,
                       "_active": members.get_column("_active"), "_heads": members.get_column("_heads"),
                       "_head_name": members.get_column("_head_name")})
-    given_status = _filled("status", typed, h.height).fill_null("")
-    from_type = _filled("household_type", typed, h.height).fill_null("").replace_strict(
+    given_status = _filled("status", typed).fill_null("")
+    from_type = _filled("household_type", typed).fill_null("").replace_strict(
         _STATUS_FROM_TYPE, default="candidate", return_dtype=pl.String)
     h = h.with_columns(pl.when(given_status != "").then(given_status).otherwise(from_type).alias("status"))
     h, village_bad = _villages(reader, h)
     counted = (pl.col("_active") > 0) | ~pl.col("status").is_in(list(GONE_STATUSES))
-    given_count = _filled("member_count", typed, h.height)
-    exit_year = _filled("exit_year", typed, h.height)
-    phone = _filled("phone", typed, h.height).fill_null("")
-    dates = [_filled(n, typed, h.height) for n in _HOUSEHOLD_DATES]
+    given_count = _filled("member_count", typed)
+    exit_year = _filled("exit_year", typed)
+    phone = _filled("phone", typed).fill_null("")
+    dates = [_filled(n, typed) for n in _HOUSEHOLD_DATES]
     wrong = (village_bad | _codes_bad(HOUSEHOLD, h, ctx.codes)
              | ~pl.col("household_number").str.contains(_NUMBER)
              | (counted & (pl.col("_heads") != 1))

@@ -23,7 +23,7 @@ from fupin.accounts.access import actor_prefixes
 from fupin.registry import schema
 from fupin.registry.io.problems import ImportProblem
 from fupin.registry.io.records import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
-from fupin.registry.io.staging import HOUSEHOLD, PERSON, Stage, duplicate_problems
+from fupin.registry.io.staging import HOUSEHOLD, PERSON, Stage, copy_frames, duplicate_problems
 from fupin.registry.models import Household, Person
 
 SLICE_ROWS = 50_000
@@ -145,19 +145,16 @@ def _insert(table: str, frame: pl.DataFrame, shape: Callable[[pl.DataFrame], pl.
     """Insert `frame`, a slice at a time given the table's columns by `shape`, so no second copy of
     the whole frame is ever held."""
     slices = (shape(part) for part in frame.iter_slices(SLICE_ROWS))
+    if connection.vendor == "postgresql":
+        # One COPY for the table, fed from a queue by a thread of psycopg's: the server takes in one
+        # slice while the next is being shaped here.
+        with transaction.atomic(), connection.cursor() as c:
+            copy_frames(c.cursor, table, slices, writer=QueuedLibpqWriter(c.cursor))
+        return
     first = next(slices, None)
     if first is None:
         return
     columns = ", ".join(connection.ops.quote_name(n) for n in first.columns)
-    if connection.vendor == "postgresql":
-        # One COPY for the table, fed from a queue by a thread of psycopg's: the server takes in one
-        # slice while the next is being shaped here.
-        with transaction.atomic(), connection.cursor() as c, c.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')",
-                writer=QueuedLibpqWriter(c.cursor)) as copy:
-            for rows in itertools.chain([first], slices):
-                copy.write(rows.write_csv(include_header=False, null_value="\\N"))
-        return
     cursor = connection.connection.cursor()
     # A larger page cache while the indexes of a million members grow: fewer pages read back.
     previous = cursor.execute("PRAGMA cache_size").fetchone()[0]

@@ -19,6 +19,7 @@ Then, in one transaction:
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
@@ -66,6 +67,19 @@ def _same(a: str, b: str) -> str:
 
 def _differ(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if connection.vendor == "postgresql" else f"{a} IS NOT {b}"
+
+
+def copy_frames(cursor, table: str, frames, *, writer=None) -> None:
+    """COPY Polars frames (all with the same columns, named as the table's) into `table` on PostgreSQL,
+    as CSV text; NULL is written \\N so that an empty text stays empty."""
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        return
+    columns = ", ".join(_q(n) for n in first.columns)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')", writer=writer) as copy:
+        for frame in itertools.chain([first], frames):
+            copy.write(frame.write_csv(include_header=False, null_value="\\N"))
 
 
 def duplicate_problems(rows, column: str, headers: dict[str, str]) -> list[ImportProblem]:
@@ -140,9 +154,7 @@ class Stage:
         if self.postgres:
             with transaction.atomic(), connection.cursor() as c:
                 for table, frame in ((H_STAGE, households), (P_STAGE, persons)):
-                    cols = ", ".join(_q(n) for n in frame.columns)
-                    with c.cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-                        copy.write(frame.write_csv(include_header=False, null_value="\\N"))
+                    copy_frames(c.cursor, table, [frame])
         else:
             self._sqlite_insert([(H_STAGE, households.columns, households.iter_rows()),
                                  (P_STAGE, persons.columns, persons.iter_rows())])
